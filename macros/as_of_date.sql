@@ -1,0 +1,12 @@
+{% macro as_of_date() -%}
+    {#- The as-of date (YYYY-MM-DD string) in the reporting zone: the var, or
+        yesterday in the reporting zone. Computed at compile time so no model
+        calls now(). -#}
+    {%- set configured = var('activity__as_of_date', none) -%}
+    {%- if configured is not none and configured | string | trim != '' -%}
+        {{- return(configured | string | trim) -}}
+    {%- endif -%}
+    {%- set zone = modules.pytz.timezone(activity_metrics.reporting_timezone()) -%}
+    {%- set today = modules.datetime.datetime.now(zone).date() -%}
+    {{- return((today - modules.datetime.timedelta(days=1)).isoformat()) -}}
+{%- endmacro %}

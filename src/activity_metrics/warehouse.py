@@ -1,0 +1,92 @@
+"""Connections to the warehouse, from the same environment variables as the dbt profile."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+PROJECT_DIR = os.environ.get(
+    "ACTIVITY_PROJECT_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+)
+
+
+class WarehouseError(Exception):
+    """A problem the user can fix: shown as one clear message, never a stack trace."""
+
+
+@dataclass
+class Settings:
+    target: str
+
+    @classmethod
+    def from_env(cls, target: str | None = None) -> Settings:
+        target = target or os.environ.get("ACTIVITY_TARGET", "duckdb")
+        if target not in ("duckdb", "postgres"):
+            raise WarehouseError(f"unknown target {target!r}: use duckdb or postgres")
+        return cls(target)
+
+    @property
+    def duckdb_path(self) -> str:
+        path = os.environ.get("ACTIVITY_DUCKDB_PATH", "activity_metrics.duckdb")
+        return path if os.path.isabs(path) else os.path.join(PROJECT_DIR, path)
+
+    @property
+    def analytics_schema(self) -> str:
+        if self.target == "duckdb":
+            return os.environ.get("ACTIVITY_DUCKDB_SCHEMA", "analytics")
+        return os.environ.get("ACTIVITY_POSTGRES_SCHEMA", "analytics")
+
+    def postgres_dsn(self) -> dict:
+        return {
+            "host": os.environ.get("ACTIVITY_POSTGRES_HOST", "127.0.0.1"),
+            "port": int(os.environ.get("ACTIVITY_POSTGRES_PORT", "5432")),
+            "user": os.environ.get("ACTIVITY_POSTGRES_USER", "postgres"),
+            "password": os.environ.get("DBT_ENV_SECRET_POSTGRES_PASSWORD", ""),
+            "dbname": os.environ.get("ACTIVITY_POSTGRES_DATABASE", "postgres"),
+            "connect_timeout": 5,
+        }
+
+    def connect_postgres(self):
+        import psycopg2
+
+        dsn = self.postgres_dsn()
+        try:
+            return psycopg2.connect(**dsn)
+        except psycopg2.OperationalError as exc:
+            raise WarehouseError(
+                f"cannot reach PostgreSQL at {dsn['host']}:{dsn['port']} "
+                f"(database {dsn['dbname']}): {str(exc).strip().splitlines()[0]}"
+            ) from exc
+
+    def query(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
+        """Run one read query; returns (column names, rows)."""
+        if self.target == "duckdb":
+            import duckdb
+
+            if not os.path.exists(self.duckdb_path):
+                raise WarehouseError(
+                    f"no warehouse at {self.duckdb_path}: run `make demo` or "
+                    "`activity-metrics generate` then `activity-metrics build`"
+                )
+            try:
+                with duckdb.connect(self.duckdb_path, read_only=True) as con:
+                    cur = con.execute(sql.replace("%s", "?"), params)
+                    return [d[0] for d in cur.description], cur.fetchall()
+            except duckdb.CatalogException as exc:
+                raise WarehouseError(_not_built(exc)) from exc
+        import psycopg2
+
+        conn = self.connect_postgres()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql, params)
+                return [d[0] for d in cur.description], cur.fetchall()
+        except psycopg2.errors.UndefinedTable as exc:
+            raise WarehouseError(_not_built(exc)) from exc
+        finally:
+            conn.close()
+
+
+def _not_built(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()[0]
+    return f"the warehouse is not built yet ({first}): run `activity-metrics build`"
