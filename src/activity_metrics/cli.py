@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 
 from .warehouse import Settings, WarehouseError
@@ -148,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--end-date", type=_date, default=None,
                      help="last day of data (default: yesterday, UTC)")
     gen.add_argument("--dirty-rate", type=float, default=0.005)
-    gen.add_argument("--schema", default="app", help="raw schema (default app)")
+    gen.add_argument("--schema", default=os.environ.get("ACTIVITY_SOURCE_SCHEMA", "app"),
+                     help="raw schema (default $ACTIVITY_SOURCE_SCHEMA or app)")
     gen.set_defaults(func=cmd_generate)
 
     build = sub.add_parser("build", parents=[common], help="the nightly dbt seed + build")
