@@ -1,0 +1,37 @@
+-- Nothing lost by the incremental user-day fact: per day, its counted events
+-- equal the counted rows of the unioned events (a late row outside the
+-- lookback, or a user reclassified later, shows up here: run a backfill or
+-- --full-refresh).
+with
+
+fact_per_day as (
+
+    select
+        activity_date,
+        sum(activity_count) as fact_events
+    from {{ ref('fct_user_activity_daily') }}
+    group by activity_date
+
+),
+
+events_per_day as (
+
+    select
+        activity_date,
+        count(*) as counted_events
+    from {{ ref('int_activity_events_unioned') }}
+    group by activity_date
+
+)
+
+select
+    coalesce(fact_per_day.activity_date, events_per_day.activity_date)
+        as activity_date,
+    fact_per_day.fact_events,
+    events_per_day.counted_events
+from fact_per_day
+full outer join events_per_day
+    on fact_per_day.activity_date = events_per_day.activity_date
+where fact_per_day.fact_events is null
+    or events_per_day.counted_events is null
+    or fact_per_day.fact_events != events_per_day.counted_events
