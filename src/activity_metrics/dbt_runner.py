@@ -22,15 +22,30 @@ def profiles_dir() -> str:
     return target_dir
 
 
-def run_dbt(args: list[str], target: str, dbt_vars: dict | None = None,
-            env: dict | None = None, capture: bool = False) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str],
+    target: str,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    capture: bool = False,
+) -> subprocess.CompletedProcess:
     command = [
-        os.path.join(os.path.dirname(sys.executable), "dbt"), *args,
-        "--project-dir", PROJECT_DIR, "--profiles-dir", profiles_dir(), "--target", target,
+        os.path.join(os.path.dirname(sys.executable), "dbt"),
+        *args,
+        "--project-dir",
+        PROJECT_DIR,
+        "--profiles-dir",
+        profiles_dir(),
+        "--target",
+        target,
     ]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     return subprocess.run(
-        command, cwd=PROJECT_DIR, env={**os.environ, **(env or {})},
-        capture_output=capture, text=True, check=False,
+        command,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        capture_output=capture,
+        text=True,
+        check=False,
     )

@@ -19,40 +19,79 @@ COOLDOWN_US = 5 * 60 * 1_000_000
 # table -> [(column, kind)]; kind: id, ts, bool, str, num
 SCHEMA: dict[str, list[tuple[str, str]]] = {
     "users": [
-        ("id", "id"), ("created_at", "ts"), ("is_staff", "bool"), ("is_test", "bool"),
-        ("deleted_at", "ts"), ("last_activity_at", "ts"),
+        ("id", "id"),
+        ("created_at", "ts"),
+        ("is_staff", "bool"),
+        ("is_test", "bool"),
+        ("deleted_at", "ts"),
+        ("last_activity_at", "ts"),
     ],
     "accounts": [("id", "id"), ("user_id", "id"), ("account_type", "str"), ("created_at", "ts")],
     "send_transactions": [
-        ("id", "id"), ("sender_user_id", "id"), ("recipient_user_id", "id"), ("amount", "num"),
-        ("currency", "str"), ("status", "str"), ("created_at", "ts"),
-    ],
-    "payment_transactions": [
-        ("id", "id"), ("payer_user_id", "id"), ("merchant_account_id", "id"), ("amount", "num"),
-        ("currency", "str"), ("status", "str"), ("created_at", "ts"),
-    ],
-    "conversions": [
-        ("id", "id"), ("user_id", "id"), ("from_currency", "str"), ("to_currency", "str"),
-        ("amount", "num"), ("status", "str"), ("created_at", "ts"),
-    ],
-    "p2p_trades": [
-        ("id", "id"), ("buyer_user_id", "id"), ("seller_user_id", "id"), ("status", "str"),
+        ("id", "id"),
+        ("sender_user_id", "id"),
+        ("recipient_user_id", "id"),
+        ("amount", "num"),
+        ("currency", "str"),
+        ("status", "str"),
         ("created_at", "ts"),
     ],
-    "p2p_messages": [("id", "id"), ("trade_id", "id"), ("sender_user_id", "id"), ("created_at", "ts")],
+    "payment_transactions": [
+        ("id", "id"),
+        ("payer_user_id", "id"),
+        ("merchant_account_id", "id"),
+        ("amount", "num"),
+        ("currency", "str"),
+        ("status", "str"),
+        ("created_at", "ts"),
+    ],
+    "conversions": [
+        ("id", "id"),
+        ("user_id", "id"),
+        ("from_currency", "str"),
+        ("to_currency", "str"),
+        ("amount", "num"),
+        ("status", "str"),
+        ("created_at", "ts"),
+    ],
+    "p2p_trades": [
+        ("id", "id"),
+        ("buyer_user_id", "id"),
+        ("seller_user_id", "id"),
+        ("status", "str"),
+        ("created_at", "ts"),
+    ],
+    "p2p_messages": [
+        ("id", "id"),
+        ("trade_id", "id"),
+        ("sender_user_id", "id"),
+        ("created_at", "ts"),
+    ],
     "p2p_confirmations": [
-        ("id", "id"), ("trade_id", "id"), ("user_id", "id"), ("confirmation_type", "str"),
+        ("id", "id"),
+        ("trade_id", "id"),
+        ("user_id", "id"),
+        ("confirmation_type", "str"),
         ("created_at", "ts"),
     ],
     "user_achievements": [
-        ("id", "id"), ("user_id", "id"), ("achievement_slug", "str"), ("earned_at", "ts"),
+        ("id", "id"),
+        ("user_id", "id"),
+        ("achievement_slug", "str"),
+        ("earned_at", "ts"),
     ],
     "business_operations": [
-        ("id", "id"), ("business_account_id", "id"), ("operator_user_id", "id"),
-        ("operation_type", "str"), ("created_at", "ts"),
+        ("id", "id"),
+        ("business_account_id", "id"),
+        ("operator_user_id", "id"),
+        ("operation_type", "str"),
+        ("created_at", "ts"),
     ],
     "activity_touches": [
-        ("id", "id"), ("user_id", "id"), ("touched_at", "ts"), ("event_type", "str"),
+        ("id", "id"),
+        ("user_id", "id"),
+        ("touched_at", "ts"),
+        ("event_type", "str"),
         ("operation_name", "str"),
     ],
 }
@@ -74,9 +113,14 @@ ACTIVITY_TABLES = {
 DUCKDB_TZ_COLUMNS = {("activity_touches", "touched_at"), ("users", "last_activity_at")}
 # share of each transactional source among a day's actions
 SOURCE_MIX = {
-    "send_transactions": 0.32, "payment_transactions": 0.2, "conversions": 0.1,
-    "p2p_trades": 0.06, "p2p_messages": 0.12, "p2p_confirmations": 0.06,
-    "user_achievements": 0.04, "business_operations": 0.1,
+    "send_transactions": 0.32,
+    "payment_transactions": 0.2,
+    "conversions": 0.1,
+    "p2p_trades": 0.06,
+    "p2p_messages": 0.12,
+    "p2p_confirmations": 0.06,
+    "user_achievements": 0.04,
+    "business_operations": 0.1,
 }
 UNKNOWN_EVENT_TYPES = np.array(["biometric_unlock", "webhook_callback"])
 
@@ -145,9 +189,9 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     )
     k = rng.binomial(period_len, propensity[period_user])
     ud_user = np.repeat(period_user, k)
-    ud_day = np.repeat(period_start, k) + (
-        rng.random(k.sum()) * np.repeat(period_len, k)
-    ).astype(np.int64)
+    ud_day = np.repeat(period_start, k) + (rng.random(k.sum()) * np.repeat(period_len, k)).astype(
+        np.int64
+    )
     weekday = (np.datetime64(end_day) - (n_days - 1 - ud_day)).astype("datetime64[D]")
     dow = (weekday.astype(np.int64) + 3) % 7  # 0 = Monday
     keep = rng.random(ud_day.size) < np.array([1, 1, 1, 1, 0.95, 0.75, 0.65])[dow]
@@ -157,8 +201,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     # actions per active day: 1 + geometric, sources from SOURCE_MIX
     n_actions = rng.geometric(0.45, ud_user.size)
     act_user = np.repeat(ud_user, n_actions)
-    act_ts = start_us + np.repeat(ud_day, n_actions) * US_PER_DAY + _time_of_day_us(
-        rng, act_user.size
+    act_ts = (
+        start_us + np.repeat(ud_day, n_actions) * US_PER_DAY + _time_of_day_us(rng, act_user.size)
     )
     names = list(SOURCE_MIX)
     act_source = rng.choice(len(names), act_user.size, p=np.array(list(SOURCE_MIX.values())))
@@ -186,8 +230,10 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     acc_user, acc_ts, acc_type = acc_user[in_range], acc_ts[in_range], acc_type[in_range]
     acc_ids = ids(acc_user.size)
     tables["accounts"] = {
-        "id": (acc_ids, None), "user_id": (acc_user, None),
-        "account_type": (acc_type, None), "created_at": (acc_ts, None),
+        "id": (acc_ids, None),
+        "user_id": (acc_user, None),
+        "account_type": (acc_type, None),
+        "created_at": (acc_ts, None),
     }
     business_accounts = acc_ids[acc_type == "business"]
     business_owner = acc_user[acc_type == "business"]
@@ -199,7 +245,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
 
     u, t = actions("send_transactions")
     tables["send_transactions"] = {
-        "id": (ids(u.size), None), "sender_user_id": (u, None),
+        "id": (ids(u.size), None),
+        "sender_user_id": (u, None),
         "recipient_user_id": (rng.integers(1, n_users + 1, u.size), rng.random(u.size) < 0.3),
         "amount": (np.round(rng.lognormal(3, 1.2, u.size), 2), None),
         "currency": (pick(["USD", "EUR", "COP", "USDT"], u.size), None),
@@ -208,7 +255,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     }
     u, t = actions("payment_transactions")
     tables["payment_transactions"] = {
-        "id": (ids(u.size), None), "payer_user_id": (u, None),
+        "id": (ids(u.size), None),
+        "payer_user_id": (u, None),
         "merchant_account_id": (merchants[rng.integers(0, merchants.size, u.size)], None),
         "amount": (np.round(rng.lognormal(2.5, 1, u.size), 2), None),
         "currency": (pick(["USD", "COP"], u.size), None),
@@ -217,7 +265,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     }
     u, t = actions("conversions")
     tables["conversions"] = {
-        "id": (ids(u.size), None), "user_id": (u, None),
+        "id": (ids(u.size), None),
+        "user_id": (u, None),
         "from_currency": (pick(["USD", "COP"], u.size), None),
         "to_currency": (pick(["USDT", "EUR"], u.size), None),
         "amount": (np.round(rng.lognormal(3, 1, u.size), 2), None),
@@ -227,26 +276,31 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     u, t = actions("p2p_trades")
     n_trades = max(u.size, 1)
     tables["p2p_trades"] = {
-        "id": (ids(u.size), None), "buyer_user_id": (u, None),
+        "id": (ids(u.size), None),
+        "buyer_user_id": (u, None),
         "seller_user_id": (rng.integers(1, n_users + 1, u.size), None),
         "status": (pick(["open", "completed", "cancelled"], u.size), None),
         "created_at": (t, None),
     }
     u, t = actions("p2p_messages")
     tables["p2p_messages"] = {
-        "id": (ids(u.size), None), "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
-        "sender_user_id": (u, None), "created_at": (t, None),
+        "id": (ids(u.size), None),
+        "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
+        "sender_user_id": (u, None),
+        "created_at": (t, None),
     }
     u, t = actions("p2p_confirmations")
     tables["p2p_confirmations"] = {
-        "id": (ids(u.size), None), "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
+        "id": (ids(u.size), None),
+        "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
         "user_id": (u, None),
         "confirmation_type": (pick(["payment_sent", "payment_received", "released"], u.size), None),
         "created_at": (t, None),
     }
     u, t = actions("user_achievements")
     tables["user_achievements"] = {
-        "id": (ids(u.size), None), "user_id": (u, None),
+        "id": (ids(u.size), None),
+        "user_id": (u, None),
         "achievement_slug": (pick(["first_send", "streak_7", "kyc_done", "p2p_pro"], u.size), None),
         "earned_at": (t, None),
     }
@@ -260,7 +314,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     else:
         biz_acc = np.ones(u.size, dtype=np.int64)
     tables["business_operations"] = {
-        "id": (ids(u.size), None), "business_account_id": (biz_acc, None),
+        "id": (ids(u.size), None),
+        "business_account_id": (biz_acc, None),
         "operator_user_id": (u, None),
         "operation_type": (pick(["payroll", "invoice", "bulk_send", "settings"], u.size), None),
         "created_at": (t, None),
@@ -274,17 +329,20 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     login_ts = start_us + ud_day[login] * US_PER_DAY + _time_of_day_us(rng, int(login.sum()))
     t_user = np.concatenate([ud_user[login], act_user])
     t_ts = np.concatenate([login_ts, act_ts])
-    t_type = np.concatenate([
-        np.where(rng.random(int(login.sum())) < 0.8, "login", "session_recovery"),
-        np.full(act_user.size, "mutation"),
-    ])
+    t_type = np.concatenate(
+        [
+            np.where(rng.random(int(login.sum())) < 0.8, "login", "session_recovery"),
+            np.full(act_user.size, "mutation"),
+        ]
+    )
     order = np.lexsort((t_ts, t_user))
     t_user, t_ts, t_type = t_user[order], t_ts[order], t_type[order]
     forced = rng.random(t_user.size) < 0.02
     kept = np.zeros(t_user.size, dtype=bool)
     last_user, last_ts = -1, 0
-    for i, (usr, ts, force) in enumerate(zip(t_user.tolist(), t_ts.tolist(), forced.tolist(),
-                                             strict=True)):
+    for i, (usr, ts, force) in enumerate(
+        zip(t_user.tolist(), t_ts.tolist(), forced.tolist(), strict=True)
+    ):
         if force or usr != last_user or ts - last_ts >= COOLDOWN_US:
             kept[i] = True
             last_user, last_ts = usr, ts
@@ -300,8 +358,10 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
         "",
     )
     tables["activity_touches"] = {
-        "id": (ids(t_user.size), None), "user_id": (t_user + 0, None),
-        "touched_at": (t_ts, None), "event_type": (t_type, None),
+        "id": (ids(t_user.size), None),
+        "user_id": (t_user + 0, None),
+        "touched_at": (t_ts, None),
+        "event_type": (t_type, None),
         "operation_name": (op, t_type != "mutation"),
     }
 
@@ -310,20 +370,29 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     # the app's own last_activity_at: the latest action (counted or not), mostly in sync
     all_u = np.concatenate([tables[n][a][0] for n, (a, _) in ACTIVITY_TABLES.items()])
     all_t = np.concatenate([tables[n][c][0] for n, (_, c) in ACTIVITY_TABLES.items()])
-    valid = np.concatenate([
-        ~_mask(tables[n][a]) & ~_mask(tables[n][c]) for n, (a, c) in ACTIVITY_TABLES.items()
-    ]) & (all_u >= 1) & (all_u <= n_users) & (all_t < end_us)
+    valid = (
+        np.concatenate(
+            [~_mask(tables[n][a]) & ~_mask(tables[n][c]) for n, (a, c) in ACTIVITY_TABLES.items()]
+        )
+        & (all_u >= 1)
+        & (all_u <= n_users)
+        & (all_t < end_us)
+    )
     last = np.full(n_users, np.iinfo(np.int64).min)
     np.maximum.at(last, all_u[valid] - 1, all_t[valid])
     has_activity = last > np.iinfo(np.int64).min
     stale = rng.random(n_users) < config.stale_share
-    last = np.where(stale, last - (rng.exponential(10, n_users) * US_PER_DAY).astype(np.int64),
-                    last)
+    last = np.where(
+        stale, last - (rng.exponential(10, n_users) * US_PER_DAY).astype(np.int64), last
+    )
     missing = ~has_activity | (rng.random(n_users) < config.missing_share)
     tables["users"] = {
-        "id": (user_ids, None), "created_at": (created, None),
-        "is_staff": (is_staff, None), "is_test": (is_test, None),
-        "deleted_at": (deleted, deleted_null), "last_activity_at": (last, missing),
+        "id": (user_ids, None),
+        "created_at": (created, None),
+        "is_staff": (is_staff, None),
+        "is_test": (is_test, None),
+        "deleted_at": (deleted, deleted_null),
+        "last_activity_at": (last, missing),
     }
     del next_id
     return {name: tables[name] for name in SCHEMA}
@@ -370,15 +439,21 @@ def to_arrow(name: str, table: Table, tz_columns: set[tuple[str, str]] | None = 
             tz = "UTC" if tz_columns is None or (name, column) in tz_columns else None
             typ = pa.timestamp("us", tz=tz)
         else:
-            typ = {"id": pa.int64(), "bool": pa.bool_(), "str": pa.string(),
-                   "num": pa.float64()}[kind]
+            typ = {"id": pa.int64(), "bool": pa.bool_(), "str": pa.string(), "num": pa.float64()}[
+                kind
+            ]
         arrays.append(pa.array(values, type=typ, mask=mask))
         fields.append(pa.field(column, typ))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-PG_TYPES = {"id": "bigint", "ts": "timestamptz", "bool": "boolean", "str": "text",
-            "num": "numeric(18, 2)"}
+PG_TYPES = {
+    "id": "bigint",
+    "ts": "timestamptz",
+    "bool": "boolean",
+    "str": "text",
+    "num": "numeric(18, 2)",
+}
 
 
 def ddl(name: str, schema: str, engine: str) -> str:
@@ -400,7 +475,7 @@ def write_duckdb(tables: dict[str, Table], path: str, schema: str, progress=None
         for name, table in tables.items():
             con.execute(f"drop table if exists {schema}.{name}")
             con.execute(ddl(name, schema, "duckdb"))
-            arrow = to_arrow(name, table, DUCKDB_TZ_COLUMNS)  # noqa: F841 (scanned by name)
+            arrow = to_arrow(name, table, DUCKDB_TZ_COLUMNS)
             con.execute(f"insert into {schema}.{name} select * from arrow")
             rows += arrow.num_rows
             if progress:

@@ -1,0 +1,134 @@
+"""Shared fixtures: warehouses built for real with dbt, on DuckDB and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+
+import pytest
+
+from activity_metrics.dbt_runner import run_dbt
+from activity_metrics.generator import GeneratorConfig, generate, write_duckdb, write_postgres
+from activity_metrics.warehouse import PROJECT_DIR, Settings, WarehouseError
+
+
+def postgres_or_skip() -> Settings:
+    """PostgreSQL settings; skips when unreachable, except in CI where that fails."""
+    settings = Settings.from_env("postgres")
+    try:
+        settings.connect_postgres().close()
+    except WarehouseError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and PostgreSQL is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable, skipping its tests: {exc}")
+    return settings
+
+
+class Warehouse:
+    """One warehouse: a DuckDB file or a PostgreSQL schema pair of its own."""
+
+    def __init__(self, target: str, tmp_path, name: str):
+        self.target = target
+        suffix = f"{name}_{uuid.uuid4().hex[:8]}"
+        self.raw_schema = f"raw_{suffix}"
+        self.schema = f"analytics_{suffix}"
+        self.env = {"ACTIVITY_SOURCE_SCHEMA": self.raw_schema}
+        if target == "duckdb":
+            self.path = str(tmp_path / f"{suffix}.duckdb")
+            self.env.update(ACTIVITY_DUCKDB_PATH=self.path, ACTIVITY_DUCKDB_SCHEMA=self.schema)
+        else:
+            self.env.update(ACTIVITY_POSTGRES_SCHEMA=self.schema)
+        self.settings = Settings(target)
+
+    def load(self, tables):
+        if self.target == "duckdb":
+            write_duckdb(tables, self.path, self.raw_schema)
+        else:
+            conn = self.settings.connect_postgres()
+            try:
+                write_postgres(tables, conn, self.raw_schema)
+            finally:
+                conn.close()
+
+    def dbt(self, args, dbt_vars, expect_success=True):
+        result = run_dbt(args, self.target, dbt_vars, env=self.env, capture=True)
+        if expect_success and result.returncode != 0:
+            tail = "\n".join(result.stdout.splitlines()[-40:])
+            raise AssertionError(f"dbt {' '.join(args)} failed:\n{tail}")
+        return result
+
+    def build(self, as_of: dt.date, timezone="UTC", extra_vars=None, full_refresh=False):
+        dbt_vars = {
+            "activity__as_of_date": as_of.isoformat(),
+            "activity__timezone": timezone,
+            **(extra_vars or {}),
+        }
+        self.dbt(["seed"], dbt_vars)
+        return self.dbt(["build", *(["--full-refresh"] if full_refresh else [])], dbt_vars)
+
+    def query(self, sql):
+        if self.target == "duckdb":
+            import duckdb
+
+            with duckdb.connect(self.path, read_only=True) as con:
+                return con.execute(sql).fetchall()
+        conn = self.settings.connect_postgres()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall() if cur.description else []
+        finally:
+            conn.commit()
+            conn.close()
+
+    def execute(self, sql):
+        if self.target == "duckdb":
+            import duckdb
+
+            with duckdb.connect(self.path) as con:
+                con.execute(sql)
+        else:
+            self.query(sql)
+
+    def drop(self):
+        if self.target == "postgres":
+            self.query(
+                f"drop schema if exists {self.schema} cascade; "
+                f"drop schema if exists {self.raw_schema} cascade"
+            )
+
+
+@pytest.fixture
+def make_warehouse(tmp_path):
+    created = []
+
+    def factory(target: str, name: str = "t") -> Warehouse:
+        if target == "postgres":
+            postgres_or_skip()
+        warehouse = Warehouse(target, tmp_path, name)
+        created.append(warehouse)
+        return warehouse
+
+    yield factory
+    for warehouse in created:
+        warehouse.drop()
+
+
+def small_dataset(seed: int, users: int, days: int, end: dt.date, dirty_rate=0.02):
+    return generate(
+        GeneratorConfig(
+            users=users,
+            days=days,
+            seed=seed,
+            end_date=end,
+            dirty_rate=dirty_rate,
+            touch_log_start_fraction=0.2,
+        )
+    )
+
+
+def run_results(path=None):
+    with open(path or os.path.join(PROJECT_DIR, "target", "run_results.json")) as fh:
+        return json.load(fh)["results"]

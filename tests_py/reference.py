@@ -1,0 +1,79 @@
+"""An independent reference implementation of shared/CONTRACT.md section 2, in plain Python.
+
+Sets of user ids per day; no SQL, nothing shared with the dbt project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from activity_metrics.generator import ACTIVITY_TABLES
+
+COUNTING_TOUCHES = {"login", "session_recovery", "mutation"}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _rows(table, columns):
+    out = []
+    for i in range(table["id"][0].size):
+        row = {}
+        for col in columns:
+            values, mask = table[col]
+            row[col] = None if mask is not None and mask[i] else values[i].item()
+        out.append(row)
+    return out
+
+
+def reference_metrics(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
+    zone = ZoneInfo(timezone)
+
+    def local_date(us):
+        return (EPOCH + dt.timedelta(microseconds=us)).astimezone(zone).date()
+
+    users = {}
+    for row in _rows(tables["users"], ["id", "created_at", "is_staff", "is_test", "deleted_at"]):
+        users[row["id"]] = row
+    included = {uid for uid, u in users.items() if not (u["is_staff"] or u["is_test"])}
+
+    active_days: dict[dt.date, set[int]] = {}
+    last: dict[int, tuple[int, str]] = {}
+    for source, (actor, ts_col) in ACTIVITY_TABLES.items():
+        cols = [actor, ts_col] + (["event_type"] if source == "activity_touches" else [])
+        for row in _rows(tables[source], cols):
+            uid, ts = row[actor], row[ts_col]
+            if uid is None or uid not in included or ts is None:
+                continue
+            if source == "activity_touches" and row["event_type"] not in COUNTING_TOUCHES:
+                continue
+            day = local_date(ts)
+            if day > as_of:
+                continue
+            active_days.setdefault(day, set()).add(uid)
+            best = last.get(uid)
+            # latest timestamp; ties go to the alphabetically first source
+            if best is None or ts > best[0] or (ts == best[0] and source < best[1]):
+                last[uid] = (ts, source)
+
+    series = {}
+    if active_days:
+        day = min(active_days)
+        while day <= as_of:
+
+            def window(days, end=day):
+                seen = set()
+                for k in range(days):
+                    seen |= active_days.get(end - dt.timedelta(days=k), set())
+                return len(seen)
+
+            total = sum(
+                1
+                for uid in included
+                if users[uid]["created_at"] is not None
+                and local_date(users[uid]["created_at"]) <= day
+                and (users[uid]["deleted_at"] is None or local_date(users[uid]["deleted_at"]) > day)
+            )
+            series[day] = (len(active_days.get(day, ())), window(wau_days), window(mau_days), total)
+            day += dt.timedelta(days=1)
+    last_activity = {uid: last.get(uid) for uid in included}
+    return series, last_activity

@@ -1,0 +1,63 @@
+"""Every invariant test fails on a warehouse broken on purpose (each break targets one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import run_results, small_dataset
+
+END = dt.date(2024, 6, 30)
+
+# test name prefix -> the statement that breaks it
+BREAKS = {
+    "expression_is_true_fct_active_users_daily_dau_wau_and_wau_mau": (
+        "update {s}.fct_active_users_daily set wau = dau - 1 "
+        "where date_day = (select max(date_day) - 3 from {s}.fct_active_users_daily)"
+    ),
+    "no_date_gaps_fct_active_users_daily_date_day": (
+        "delete from {s}.fct_active_users_daily "
+        "where date_day = (select min(date_day) + 5 from {s}.fct_active_users_daily)"
+    ),
+    "assert_snapshot_equals_series": "update {s}.activity_metrics_current set mau = mau + 1",
+    "assert_series_agrees_with_last_activity": (
+        "update {s}.user_last_activity set last_activity_date = null "
+        "where user_id = (select min(user_id) from {s}.user_last_activity "
+        f"where last_activity_date = date '{END.isoformat()}')"
+    ),
+    "unique_combination_of_columns_fct_user_activity_daily_user_id__activity_date": (
+        "insert into {s}.fct_user_activity_daily select * from {s}.fct_user_activity_daily limit 1"
+    ),
+    "assert_nothing_lost": (
+        "update {s}.activity_rows_accounted set row_count = row_count - 1 "
+        "where source_name = 'send_transactions' and row_status = 'counted'"
+    ),
+    "assert_user_day_fact_matches_events": (
+        "delete from {s}.fct_user_activity_daily where activity_date = "
+        "(select max(activity_date) - 1 from {s}.fct_user_activity_daily)"
+    ),
+    "assert_total_users_matches_users": (
+        "update {s}.fct_active_users_daily set total_users = total_users + 1 "
+        "where date_day = (select min(date_day) from {s}.fct_active_users_daily)"
+    ),
+}
+
+
+def test_each_invariant_fails_when_broken(make_warehouse):
+    warehouse = make_warehouse("duckdb", "broken")
+    warehouse.load(small_dataset(3, 200, 60, END, 0.05))
+    warehouse.build(END)
+    assert all(r["status"] in ("pass", "success") for r in run_results())
+    for statement in BREAKS.values():
+        warehouse.execute(statement.format(s=warehouse.schema))
+    warehouse.dbt(
+        ["test", "--exclude", "test_type:unit"],
+        {"activity__as_of_date": END.isoformat()},
+        expect_success=False,
+    )
+    status = {r["unique_id"].split(".")[2]: r["status"] for r in run_results()}
+    for prefix in BREAKS:
+        matches = [s for name, s in status.items() if name.startswith(prefix)]
+        assert matches, f"no test named {prefix}*"
+        assert "fail" in matches, f"{prefix} did not fail: {matches}"
+    # and the tests nobody broke still pass: the failures are not noise
+    assert status["unique_user_last_activity_user_id"] == "pass"
