@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/.profiles
 export ACTIVITY_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint dbt-duckdb dbt-postgres pytest clean
+.PHONY: install demo test lint dbt-both pytest clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -34,10 +34,30 @@ lint: install
 	$(BIN)/ruff format --check src tests_py
 	$(BIN)/sqlfluff lint models macros tests analyses
 
+# dbt build on both engines, visibly, on a small dataset in scratch schemas of this run.
+RUN_ID := $(shell date +%s)_$$$$
+dbt-both: install
+	@echo "== dbt build on DuckDB =="
+	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics generate --target duckdb --users 3000 --days 120 --seed 1
+	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics build --target duckdb
+	@echo "== dbt build on PostgreSQL =="
+	@if $(BIN)/python -c "from activity_metrics.warehouse import Settings; Settings('postgres').connect_postgres().close()" 2>/dev/null; then \
+	  export ACTIVITY_SOURCE_SCHEMA=raw_make_$(RUN_ID) ACTIVITY_POSTGRES_SCHEMA=analytics_make_$(RUN_ID); \
+	  $(BIN)/activity-metrics generate --target postgres --users 3000 --days 120 --seed 1 \
+	  && $(BIN)/activity-metrics build --target postgres; status=$$?; \
+	  psql_drop="drop schema if exists $$ACTIVITY_SOURCE_SCHEMA cascade; drop schema if exists $$ACTIVITY_POSTGRES_SCHEMA cascade"; \
+	  $(BIN)/python -c "from activity_metrics.warehouse import Settings; c = Settings('postgres').connect_postgres(); c.cursor().execute('''$$psql_drop'''); c.commit()"; \
+	  exit $$status; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "error: CI=true and PostgreSQL is unreachable at $${ACTIVITY_POSTGRES_HOST:-127.0.0.1}:$${ACTIVITY_POSTGRES_PORT:-5432}"; exit 1; \
+	else \
+	  echo "PostgreSQL unreachable at $${ACTIVITY_POSTGRES_HOST:-127.0.0.1}:$${ACTIVITY_POSTGRES_PORT:-5432}: skipping its dbt build (set CI=true to make this fail)"; \
+	fi
+
 pytest: install
 	$(BIN)/pytest
 
-test: install lint pytest
+test: install lint dbt-both pytest
 
 clean:
 	rm -rf $(VENV) target logs .profiles activity_metrics.duckdb

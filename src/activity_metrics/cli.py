@@ -125,15 +125,12 @@ def cmd_show(args, settings: Settings) -> int:
         ("wau", "WAU (7 days)"),
         ("mau", "MAU (30 days)"),
     ):
-        changes = []
-        for i, days in enumerate((7, 28)):
-            prev = by_day.get(as_of - dt.timedelta(days=days))
-            if prev is not None:
-                changes.append(
-                    f"{metrics[metric] - prev[('dau', 'wau', 'mau').index(metric)]:+,}"
-                    f" vs {days}d ago"
-                )
-            del i
+        index = ("dau", "wau", "mau").index(metric)
+        changes = [
+            f"{metrics[metric] - by_day[as_of - dt.timedelta(days=days)][index]:+,} vs {days}d ago"
+            for days in (7, 28)
+            if as_of - dt.timedelta(days=days) in by_day
+        ]
         print(
             f"  {label:<14} {metrics[metric]:>10,}  {_fmt_pct(metrics[metric + '_pct']):>8}"
             f" of users   {'; '.join(changes)}"

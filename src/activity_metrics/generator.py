@@ -489,8 +489,13 @@ def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None) -
         cur.execute("set time zone 'UTC'")
         cur.execute(f"create schema if not exists {schema}")
         for name, table in tables.items():
-            cur.execute(f"drop table if exists {schema}.{name}")
-            cur.execute(ddl(name, schema, "postgres"))
+            # keep the table (dbt's views depend on it): create once, then truncate
+            cur.execute(
+                ddl(name, schema, "postgres").replace(
+                    "create table", "create table if not exists", 1
+                )
+            )
+            cur.execute(f"truncate table {schema}.{name}")
             arrow = to_arrow(name, table)
             buffer = io.BytesIO()
             pacsv.write_csv(arrow, buffer, pacsv.WriteOptions(include_header=False))
