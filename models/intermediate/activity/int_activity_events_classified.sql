@@ -4,26 +4,26 @@
 with
 
 {% for activity_source in activity_sources %}
-{{ activity_source.source_name }} as (
+    {{ activity_source.source_name }} as (
 
-    select
-        '{{ activity_source.source_name }}' as source_name,
-        {{ activity_source.id }} as source_row_id,
-        {{ activity_source.actor }} as user_id,
-        {{ activity_source.occurred_at }} as occurred_at,
-        {% if activity_source.event_type -%}
-            {{ activity_source.event_type }}
-        {%- else -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- endif %} as event_type,
-        {% if activity_source.category -%}
-            '{{ activity_source.category }}'
-        {%- else -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- endif %} as source_category
-    from {{ ref(activity_source.model) }}
+        select
+            '{{ activity_source.source_name }}' as source_name,
+            {{ activity_source.id }} as source_row_id,
+            {{ activity_source.actor }},
+            {{ activity_source.occurred_at }} as occurred_at,
+            {% if activity_source.event_type -%}
+                {{ activity_source.event_type }}
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as event_type,
+            {% if activity_source.category -%}
+                '{{ activity_source.category }}'
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as source_category
+        from {{ ref(activity_source.model) }}
 
-),
+    ),
 
 {% endfor %}
 users as (
@@ -48,8 +48,8 @@ activity_event_types as (
 events_unioned as (
 
     {% for activity_source in activity_sources %}
-    select * from {{ activity_source.source_name }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ activity_source.source_name }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

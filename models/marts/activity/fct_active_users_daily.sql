@@ -72,7 +72,7 @@ spine_bounds as (
         {% if rebuild_start is not none -%}
         {{ activity_metrics.date_literal(rebuild_start) }}
         {%- else -%}
-        (select min(activity_date) from user_days)
+            (select min(activity_date) from user_days)
         {%- endif %} as first_day,
         {{ activity_metrics.date_literal(as_of_date) }} as last_day
 
@@ -137,17 +137,17 @@ mau_exits_per_day as (
 
 ),
 
-{#- Users joining and leaving the user base; changes before the first day
-    of the spine are folded into it, so the running sum starts right. -#}
 user_base_changes as (
 
+    -- Users joining and leaving the user base; changes before the first
+    -- day of the spine are folded into it, so the running sum starts right.
     select
         case
             when users.created_date < spine_bounds.first_day
                 then spine_bounds.first_day
             else users.created_date
         end as date_day,
-        1 as change
+        1 as user_count_change
     from users
     cross join spine_bounds
 
@@ -159,7 +159,7 @@ user_base_changes as (
                 then spine_bounds.first_day
             else users.deleted_date
         end as date_day,
-        -1 as change
+        -1 as user_count_change
     from users
     cross join spine_bounds
     where users.deleted_date is not null
@@ -170,7 +170,7 @@ user_base_changes_per_day as (
 
     select
         date_day,
-        sum(change) as change
+        sum(user_count_change) as user_count_change
     from user_base_changes
     group by date_day
 
@@ -185,7 +185,7 @@ deltas_per_day as (
         - coalesce(wau_exits_per_day.users_leaving, 0) as wau_delta,
         coalesce(entries_per_day.users_entering, 0)
         - coalesce(mau_exits_per_day.users_leaving, 0) as mau_delta,
-        coalesce(user_base_changes_per_day.change, 0) as total_users_delta
+        coalesce(user_base_changes_per_day.user_count_change, 0) as total_users_delta
     from days
     left join entries_per_day
         on days.date_day = entries_per_day.date_day

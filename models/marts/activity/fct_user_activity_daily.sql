@@ -53,8 +53,8 @@ user_days_aggregated as (
         activity_date,
         count(*) as activity_count,
         {% for category in activity_metrics.activity_categories() -%}
-        sum(case when activity_category = '{{ category }}' then 1 else 0 end)
-            as {{ category }}_count,
+            sum(case when activity_category = '{{ category }}' then 1 else 0 end)
+                as {{ category }}_count,
         {% endfor -%}
         min(occurred_at) as first_activity_at,
         max(occurred_at) as last_activity_at,
@@ -74,13 +74,15 @@ final as (
         activity_date,
         activity_count,
         {% for category in activity_metrics.activity_categories() -%}
-        {{ category }}_count,
+            {{ category }}_count,
         {% endfor -%}
         first_activity_at,
         last_activity_at,
         last_activity_source,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}'
-            as {{ dbt.type_timestamp() }}) as dbt_loaded_at
+        cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}'
+            as {{ dbt.type_timestamp() }}
+        ) as dbt_loaded_at
     from user_days_aggregated
 
 )

@@ -18,16 +18,22 @@ one_line_method as (
 
     select
         sum(case when last_activity_date
-            >= {{ activity_metrics.add_days(as_of_date, 1 - 1) }}
-            then 1 else 0 end) as dau,
+                >= {{ activity_metrics.add_days(as_of_date, 1 - 1) }}
+                then 1
+            else 0
+        end) as dau,
         sum(case when last_activity_date
-            >= {{ activity_metrics.add_days(
+                >= {{ activity_metrics.add_days(
                 as_of_date, 1 - var('activity__wau_days')) }}
-            then 1 else 0 end) as wau,
+                then 1
+            else 0
+        end) as wau,
         sum(case when last_activity_date
-            >= {{ activity_metrics.add_days(
+                >= {{ activity_metrics.add_days(
                 as_of_date, 1 - var('activity__mau_days')) }}
-            then 1 else 0 end) as mau
+                then 1
+            else 0
+        end) as mau
     from last_activity
 
 ),

@@ -29,11 +29,11 @@ recounted as (
         count(users.created_date) as users_counted
     from daily_series
     left join users
-        on users.created_date <= daily_series.date_day
-        and (
-            users.deleted_date is null
-            or users.deleted_date > daily_series.date_day
-        )
+        on daily_series.date_day >= users.created_date
+            and (
+                users.deleted_date is null
+                or daily_series.date_day < users.deleted_date
+            )
     group by
         daily_series.date_day,
         daily_series.total_users

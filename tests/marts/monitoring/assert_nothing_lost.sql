@@ -7,11 +7,11 @@ with
 raw_counts as (
 
     {% for activity_source in activity_sources %}
-    select
-        '{{ activity_source.source_name }}' as source_name,
-        count(*) as raw_rows
-    from {{ ref(activity_source.model) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ activity_source.source_name }}' as source_name,
+            count(*) as raw_rows
+        from {{ ref(activity_source.model) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
