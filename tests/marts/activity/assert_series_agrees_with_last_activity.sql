@@ -17,23 +17,21 @@ last_activity as (
 one_line_method as (
 
     select
-        sum(case when last_activity_date
-                >= {{ activity_metrics.add_days(as_of_date, 1 - 1) }}
-                then 1
-            else 0
-        end) as dau,
-        sum(case when last_activity_date
-                >= {{ activity_metrics.add_days(
-                as_of_date, 1 - var('activity__wau_days')) }}
-                then 1
-            else 0
-        end) as wau,
-        sum(case when last_activity_date
-                >= {{ activity_metrics.add_days(
-                as_of_date, 1 - var('activity__mau_days')) }}
-                then 1
-            else 0
-        end) as mau
+        {% for metric, window_days in [
+            ('dau', 1),
+            ('wau', var('activity__wau_days')),
+            ('mau', var('activity__mau_days')),
+        ] -%}
+            sum(
+                case
+                    when last_activity_date >= {{ activity_metrics.add_days(
+                        as_of_date, 1 - window_days) }}
+                        then 1
+                    else 0
+                end
+            ) as {{ metric }},
+        {% endfor -%}
+        count(*) as users_ever_active
     from last_activity
 
 ),
