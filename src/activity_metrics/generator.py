@@ -208,7 +208,6 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     act_source = rng.choice(len(names), act_user.size, p=np.array(list(SOURCE_MIX.values())))
 
     tables: dict[str, Table] = {}
-    next_id = {"n": 0}
 
     def ids(n: int) -> np.ndarray:
         return np.arange(1, n + 1, dtype=np.int64)
@@ -394,7 +393,6 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
         "deleted_at": (deleted, deleted_null),
         "last_activity_at": (last, missing),
     }
-    del next_id
     return {name: tables[name] for name in SCHEMA}
 
 
