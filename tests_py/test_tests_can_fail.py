@@ -35,6 +35,10 @@ BREAKS = {
         "delete from {s}.fct_user_activity_daily where activity_date = "
         "(select max(activity_date) - 1 from {s}.fct_user_activity_daily)"
     ),
+    "combined_at_least_each_method": (
+        "update {s}.activity_method_comparison set touch_log_wau = combined_wau + 1 "
+        "where date_day = (select max(date_day) from {s}.activity_method_comparison)"
+    ),
     "assert_total_users_matches_users": (
         "update {s}.fct_active_users_daily set total_users = total_users + 1 "
         "where date_day = (select min(date_day) from {s}.fct_active_users_daily)"
@@ -46,7 +50,8 @@ def test_each_invariant_fails_when_broken(make_warehouse):
     warehouse = make_warehouse("duckdb", "broken")
     warehouse.load(small_dataset(3, 200, 60, END, 0.05))
     warehouse.build(END)
-    assert all(r["status"] in ("pass", "success") for r in run_results())
+    # warnings (coverage, unclassified event types) are allowed on dirty data
+    assert all(r["status"] in ("pass", "success", "warn") for r in run_results())
     for statement in BREAKS.values():
         warehouse.execute(statement.format(s=warehouse.schema))
     warehouse.dbt(

@@ -132,9 +132,17 @@ class GeneratorConfig:
     seed: int = 42
     end_date: dt.date | None = None
     dirty_rate: float = 0.005
-    stale_share: float = 0.03
-    missing_share: float = 0.02
+    stale_share: float = 0.01
+    missing_share: float = 0.01
     touch_log_start_fraction: float = 0.25
+    # failure modes of the app's tracking (the monitors must catch each one):
+    # a mutation type the middleware misses (its actions get no touch and do not move
+    # users.last_activity_at, from the touch log's first day on) ...
+    middleware_missed_source: str | None = None
+    # ... users.last_activity_at never backfilled for activity before the touch log ...
+    backfill_never_ran: bool = False
+    # ... and days (offsets from the first day) on which the touch log wrote nothing.
+    touch_outage_days: tuple[int, ...] = ()
 
     def resolved_end_date(self) -> dt.date:
         return self.end_date or (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
@@ -208,6 +216,9 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     act_source = rng.choice(len(names), act_user.size, p=np.array(list(SOURCE_MIX.values())))
 
     tables: dict[str, Table] = {}
+    # every transactional action, per source: each one is an authenticated mutation
+    # that the app's middleware touches (the touch log is derived from these)
+    mutations: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def ids(n: int) -> np.ndarray:
         return np.arange(1, n + 1, dtype=np.int64)
@@ -228,6 +239,7 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     in_range = acc_ts < end_us
     acc_user, acc_ts, acc_type = acc_user[in_range], acc_ts[in_range], acc_type[in_range]
     acc_ids = ids(acc_user.size)
+    mutations["accounts"] = (acc_user, acc_ts)
     tables["accounts"] = {
         "id": (acc_ids, None),
         "user_id": (acc_user, None),
@@ -240,7 +252,8 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
 
     def actions(source: str) -> tuple[np.ndarray, np.ndarray]:
         sel = act_source == names.index(source)
-        return act_user[sel], act_ts[sel]
+        mutations[source] = (act_user[sel], act_ts[sel])
+        return mutations[source]
 
     u, t = actions("send_transactions")
     tables["send_transactions"] = {
@@ -312,6 +325,7 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
         biz_acc = business_accounts[which]
     else:
         biz_acc = np.ones(u.size, dtype=np.int64)
+    mutations["business_operations"] = (u, t)
     tables["business_operations"] = {
         "id": (ids(u.size), None),
         "business_account_id": (biz_acc, None),
@@ -326,14 +340,21 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     touch_start = start_us + int(config.touch_log_start_fraction * n_days) * US_PER_DAY
     login = rng.random(ud_user.size) < 0.85
     login_ts = start_us + ud_day[login] * US_PER_DAY + _time_of_day_us(rng, int(login.sum()))
-    t_user = np.concatenate([ud_user[login], act_user])
-    t_ts = np.concatenate([login_ts, act_ts])
+    tracked = [
+        (src, mu, mt)
+        for src, (mu, mt) in mutations.items()
+        if src != config.middleware_missed_source
+    ]
+    t_user = np.concatenate([ud_user[login], *(mu for _, mu, _ in tracked)])
+    t_ts = np.concatenate([login_ts, *(mt for _, _, mt in tracked)])
     t_type = np.concatenate(
         [
             np.where(rng.random(int(login.sum())) < 0.8, "login", "session_recovery"),
-            np.full(act_user.size, "mutation"),
+            np.full(t_user.size - int(login.sum()), "mutation"),
         ]
     )
+    in_period = (t_ts >= touch_start) & (t_ts < end_us)
+    t_user, t_ts, t_type = t_user[in_period], t_ts[in_period], t_type[in_period]
     order = np.lexsort((t_ts, t_user))
     t_user, t_ts, t_type = t_user[order], t_ts[order], t_type[order]
     forced = rng.random(t_user.size) < 0.02
@@ -345,8 +366,19 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
         if force or usr != last_user or ts - last_ts >= COOLDOWN_US:
             kept[i] = True
             last_user, last_ts = usr, ts
-    kept &= t_ts >= touch_start
     t_user, t_ts, t_type = t_user[kept], t_ts[kept], t_type[kept]
+    # users.last_activity_at: touch_last_activity moves it to each written touch; the
+    # backfill at deploy time set it from the transactional history before the touch log
+    app_last = np.full(n_users, np.iinfo(np.int64).min)
+    np.maximum.at(app_last, t_user - 1, t_ts)
+    if not config.backfill_never_ran:
+        hist_u = np.concatenate([mu for mu, _ in mutations.values()])
+        hist_t = np.concatenate([mt for _, mt in mutations.values()])
+        before = hist_t < touch_start
+        np.maximum.at(app_last, hist_u[before] - 1, hist_t[before])
+    # a touch-log outage loses the log rows (the field's UPDATE still ran)
+    outage = np.isin((t_ts - start_us) // US_PER_DAY, np.array(config.touch_outage_days, int))
+    t_user, t_ts, t_type = t_user[~outage], t_ts[~outage], t_type[~outage]
     reads = rng.random(t_user.size) < 0.1
     t_user = np.concatenate([t_user, t_user[reads]])
     t_ts = np.concatenate([t_ts, t_ts[reads] + 1_000_000])
@@ -366,23 +398,11 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
 
     _add_dirty_rows(rng, tables, config.dirty_rate, n_users, end_us)
 
-    # the app's own last_activity_at: the latest action (counted or not), mostly in sync
-    all_u = np.concatenate([tables[n][a][0] for n, (a, _) in ACTIVITY_TABLES.items()])
-    all_t = np.concatenate([tables[n][c][0] for n, (_, c) in ACTIVITY_TABLES.items()])
-    valid = (
-        np.concatenate(
-            [~_mask(tables[n][a]) & ~_mask(tables[n][c]) for n, (a, c) in ACTIVITY_TABLES.items()]
-        )
-        & (all_u >= 1)
-        & (all_u <= n_users)
-        & (all_t < end_us)
-    )
-    last = np.full(n_users, np.iinfo(np.int64).min)
-    np.maximum.at(last, all_u[valid] - 1, all_t[valid])
-    has_activity = last > np.iinfo(np.int64).min
+    # the app's own last_activity_at, mostly in sync: some stale, some missing
+    has_activity = app_last > np.iinfo(np.int64).min
     stale = rng.random(n_users) < config.stale_share
     last = np.where(
-        stale, last - (rng.exponential(10, n_users) * US_PER_DAY).astype(np.int64), last
+        stale, app_last - (rng.exponential(10, n_users) * US_PER_DAY).astype(np.int64), app_last
     )
     missing = ~has_activity | (rng.random(n_users) < config.missing_share)
     tables["users"] = {

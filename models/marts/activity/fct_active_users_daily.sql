@@ -1,4 +1,3 @@
-{%- set wau_days = var('activity__wau_days') -%}
 {%- set mau_days = var('activity__mau_days') -%}
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set rebuild_start = activity_metrics.series_rebuild_start(
@@ -86,56 +85,7 @@ days as (
 
 ),
 
-user_days_with_exits as (
-
-    select
-        activity_date,
-        {{ activity_metrics.window_exit_date(
-            'activity_date', 'next_activity_date', wau_days) }}
-            as wau_exit_date,
-        {{ activity_metrics.window_exit_date(
-            'activity_date', 'next_activity_date', mau_days) }}
-            as mau_exit_date
-    from (
-        select
-            activity_date,
-            lead(activity_date) over (
-                partition by user_id order by activity_date
-            ) as next_activity_date
-        from user_days
-    ) as user_days_with_next
-
-),
-
-entries_per_day as (
-
-    select
-        activity_date as date_day,
-        count(*) as users_entering
-    from user_days_with_exits
-    group by activity_date
-
-),
-
-wau_exits_per_day as (
-
-    select
-        wau_exit_date as date_day,
-        count(*) as users_leaving
-    from user_days_with_exits
-    group by wau_exit_date
-
-),
-
-mau_exits_per_day as (
-
-    select
-        mau_exit_date as date_day,
-        count(*) as users_leaving
-    from user_days_with_exits
-    group by mau_exit_date
-
-),
+{{ activity_metrics.active_user_window_deltas('user_days', 'window_deltas') }},
 
 user_base_changes as (
 
@@ -180,19 +130,13 @@ deltas_per_day as (
 
     select
         days.date_day,
-        coalesce(entries_per_day.users_entering, 0) as dau,
-        coalesce(entries_per_day.users_entering, 0)
-        - coalesce(wau_exits_per_day.users_leaving, 0) as wau_delta,
-        coalesce(entries_per_day.users_entering, 0)
-        - coalesce(mau_exits_per_day.users_leaving, 0) as mau_delta,
+        coalesce(window_deltas.users_entering, 0) as dau,
+        coalesce(window_deltas.wau_delta, 0) as wau_delta,
+        coalesce(window_deltas.mau_delta, 0) as mau_delta,
         coalesce(user_base_changes_per_day.user_count_change, 0) as total_users_delta
     from days
-    left join entries_per_day
-        on days.date_day = entries_per_day.date_day
-    left join wau_exits_per_day
-        on days.date_day = wau_exits_per_day.date_day
-    left join mau_exits_per_day
-        on days.date_day = mau_exits_per_day.date_day
+    left join window_deltas
+        on days.date_day = window_deltas.date_day
     left join user_base_changes_per_day
         on days.date_day = user_base_changes_per_day.date_day
 

@@ -1,0 +1,196 @@
+{%- set as_of_date = activity_metrics.as_of_date() -%}
+{%- set activity_sources = activity_metrics.activity_sources() -%}
+{%- set methods = ['transactional', 'touch_log'] -%}
+
+{#-
+    The published figures (combined: every source) beside the two methods
+    the app used: the old one (the transactional tables only, what the union
+    of 8+ tables counted) and the new one (the touch log only, what
+    users.last_activity_at sees). The two methods are recomputed here from
+    the counted events, independently of the incremental user-day fact, so
+    a published figure below either method means published data went stale
+    (for example rows that arrived after the lookback window).
+-#}
+
+with
+
+counted_events as (
+
+    select
+        user_id,
+        activity_date,
+        source_name
+    from {{ ref('int_activity_events_unioned') }}
+    where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
+
+),
+
+published_series as (
+
+    select
+        date_day,
+        dau,
+        wau,
+        mau
+    from {{ ref('fct_active_users_daily') }}
+
+),
+
+user_days_by_method as (
+
+    select distinct
+        case
+            when source_name = 'activity_touches' then 'touch_log'
+            else 'transactional'
+        end as method_name,
+        user_id,
+        activity_date
+    from counted_events
+
+),
+
+{{ activity_metrics.active_user_window_deltas(
+    'user_days_by_method', 'method_deltas', 'method_name') }},
+
+method_names as (
+
+    {% for method in methods -%}
+        select '{{ method }}' as method_name
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+method_days as (
+
+    select
+        published_series.date_day,
+        method_names.method_name
+    from published_series
+    cross join method_names
+
+),
+
+method_counts as (
+
+    select
+        method_days.date_day,
+        method_days.method_name,
+        coalesce(method_deltas.users_entering, 0) as dau,
+        sum(coalesce(method_deltas.wau_delta, 0)) over (
+            partition by method_days.method_name
+            order by method_days.date_day
+            rows between unbounded preceding and current row
+        ) as wau,
+        sum(coalesce(method_deltas.mau_delta, 0)) over (
+            partition by method_days.method_name
+            order by method_days.date_day
+            rows between unbounded preceding and current row
+        ) as mau
+    from method_days
+    left join method_deltas
+        on method_days.date_day = method_deltas.date_day
+            and method_days.method_name = method_deltas.method_name
+
+),
+
+method_counts_pivoted as (
+
+    select
+        date_day,
+        {% for method in methods -%}
+            {% for metric in ['dau', 'wau', 'mau'] -%}
+                max(case when method_name = '{{ method }}' then {{ metric }} end)
+                    as {{ method }}_{{ metric }},
+            {% endfor -%}
+        {% endfor -%}
+        count(*) as method_count
+    from method_counts
+    group by date_day
+
+),
+
+user_days_seen_by_one_source as (
+
+    select
+        activity_date,
+        min(source_name) as source_name
+    from counted_events
+    group by
+        activity_date,
+        user_id
+    having min(source_name) = max(source_name)
+
+),
+
+single_source_users_per_day as (
+
+    select
+        activity_date as date_day,
+        {% for activity_source in activity_sources -%}
+            sum(
+                case
+                    when source_name = '{{ activity_source.source_name }}'
+                        then 1
+                    else 0
+                end
+            ) as only_{{ activity_source.source_name }}_users
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from user_days_seen_by_one_source
+    group by activity_date
+
+),
+
+touch_log_start as (
+
+    select min(activity_date) as first_touch_date
+    from counted_events
+    where source_name = 'activity_touches'
+
+),
+
+final as (
+
+    select
+        published_series.date_day,
+        published_series.dau as combined_dau,
+        published_series.wau as combined_wau,
+        published_series.mau as combined_mau,
+        {% for method in methods -%}
+            {% for metric in ['dau', 'wau', 'mau'] -%}
+                cast(
+                    method_counts_pivoted.{{ method }}_{{ metric }}
+                    as {{ dbt.type_bigint() }}
+                ) as {{ method }}_{{ metric }},
+            {% endfor -%}
+        {% endfor -%}
+        {% for method in methods -%}
+            {% for metric in ['dau', 'wau', 'mau'] -%}
+                published_series.{{ metric }}
+                - method_counts_pivoted.{{ method }}_{{ metric }}
+                    as combined_minus_{{ method }}_{{ metric }},
+            {% endfor -%}
+        {% endfor -%}
+        coalesce(
+            published_series.date_day >= touch_log_start.first_touch_date,
+            false
+        ) as is_touch_log_live,
+        {% for activity_source in activity_sources -%}
+            coalesce(
+                single_source_users_per_day.only_{{
+                    activity_source.source_name }}_users,
+                0
+            ) as only_{{ activity_source.source_name }}_users
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from published_series
+    inner join method_counts_pivoted
+        on published_series.date_day = method_counts_pivoted.date_day
+    cross join touch_log_start
+    left join single_source_users_per_day
+        on published_series.date_day = single_source_users_per_day.date_day
+
+)
+
+select * from final

@@ -1,0 +1,120 @@
+{%- set as_of_date = activity_metrics.as_of_date() -%}
+{%- set validation_days = var('activity__validation_days') -%}
+
+{#-
+    Does the app's own tracking see everyone who acted? Two coverages per
+    day, each over the users with counted activity that day:
+    - app: users.last_activity_at is set and no older than the user's last
+      counted activity of the day minus the touch cooldown (the field only
+      moves forward, so a later value also proves the day was seen);
+    - touch log: of the users active in the transactional tables, the share
+      that also has a counted touch that day; null before the touch log's
+      first day with data.
+-#}
+
+with
+
+user_days as (
+
+    select
+        user_id,
+        activity_date,
+        last_activity_at,
+        session_count + mutation_count as touch_count,
+        activity_count - session_count - mutation_count as transactional_count
+    from {{ ref('fct_user_activity_daily') }}
+    where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
+
+),
+
+users as (
+
+    select
+        user_id,
+        app_last_activity_at
+    from {{ ref('int_users_classified') }}
+
+),
+
+touch_log_start as (
+
+    select min(activity_date) as first_touch_date
+    from user_days
+    where touch_count > 0
+
+),
+
+user_days_checked as (
+
+    select
+        user_days.activity_date,
+        case
+            when users.app_last_activity_at >= {{ dbt.dateadd(
+                'minute',
+                -var('activity__cooldown_minutes'),
+                'user_days.last_activity_at') }}
+                then 1
+            else 0
+        end as is_app_tracked,
+        case when user_days.transactional_count > 0 then 1 else 0 end
+            as is_transactional,
+        case
+            when user_days.transactional_count > 0
+                and user_days.touch_count > 0
+                then 1
+            else 0
+        end as is_transactional_and_touched
+    from user_days
+    left join users
+        on user_days.user_id = users.user_id
+
+),
+
+coverage_per_day as (
+
+    select
+        activity_date as date_day,
+        count(*) as active_users,
+        sum(is_app_tracked) as app_tracked_users,
+        sum(is_transactional) as transactional_users,
+        sum(is_transactional_and_touched) as touch_log_tracked_users
+    from user_days_checked
+    group by activity_date
+
+),
+
+final as (
+
+    select
+        coverage_per_day.date_day,
+        cast(coverage_per_day.active_users as {{ dbt.type_bigint() }})
+            as active_users,
+        cast(coverage_per_day.app_tracked_users as {{ dbt.type_bigint() }})
+            as app_tracked_users,
+        {{ activity_metrics.safe_ratio(
+            'coverage_per_day.app_tracked_users',
+            'coverage_per_day.active_users') }} as app_coverage,
+        cast(coverage_per_day.transactional_users as {{ dbt.type_bigint() }})
+            as transactional_users,
+        cast(
+            coverage_per_day.touch_log_tracked_users as {{ dbt.type_bigint() }}
+        ) as touch_log_tracked_users,
+        case
+            when coverage_per_day.date_day >= touch_log_start.first_touch_date
+                then {{ activity_metrics.safe_ratio(
+                    'coverage_per_day.touch_log_tracked_users',
+                    'coverage_per_day.transactional_users') }}
+        end as touch_log_coverage,
+        coalesce(
+            coverage_per_day.date_day >= touch_log_start.first_touch_date,
+            false
+        ) as is_touch_log_live,
+        coverage_per_day.date_day > {{ activity_metrics.add_days(
+            activity_metrics.date_literal(as_of_date), -validation_days) }}
+            as is_in_validation_window
+    from coverage_per_day
+    cross join touch_log_start
+
+)
+
+select * from final
