@@ -22,11 +22,13 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/activity-metrics generate --target duckdb --users 20000 --days 365
-	$(BIN)/activity-metrics build --target duckdb
+	@# fresh raw data replaces history: rebuild the incremental models from scratch
+	$(BIN)/activity-metrics build --target duckdb --full-refresh
 	@echo
 	$(BIN)/activity-metrics show --target duckdb
 	@echo
-	@echo "Next: '$(BIN)/activity-metrics show --json', '$(BIN)/activity-metrics validate',"
+	@echo "Next: '$(BIN)/activity-metrics show --detailed', '$(BIN)/activity-metrics compare-methods',"
+	@echo "'$(BIN)/activity-metrics validate', '$(BIN)/activity-metrics show --json',"
 	@echo "or open the warehouse: $(BIN)/python -c \"import duckdb; duckdb.connect('activity_metrics.duckdb').sql('from analytics.fct_active_users_daily order by date_day desc limit 10').show()\""
 
 lint: install
@@ -42,7 +44,7 @@ RUN_ID := $(shell date +%s)_$$$$
 dbt-both: install
 	@echo "== dbt build on DuckDB =="
 	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics generate --target duckdb --users 3000 --days 120 --seed 1
-	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics build --target duckdb
+	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics build --target duckdb --full-refresh
 	@echo "== dbt build on PostgreSQL =="
 	@if $(BIN)/python -c "from activity_metrics.warehouse import Settings; Settings('postgres').connect_postgres().close()" 2>/dev/null; then \
 	  export ACTIVITY_SOURCE_SCHEMA=raw_make_$(RUN_ID) ACTIVITY_POSTGRES_SCHEMA=analytics_make_$(RUN_ID); \

@@ -1,4 +1,5 @@
-"""The command line against real warehouses, including its error paths and exit codes."""
+"""The command line and the Python API against real warehouses (DuckDB and PostgreSQL),
+including the error paths and exit codes."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import small_dataset
 
+from activity_metrics import api
+from activity_metrics.warehouse import Settings, WarehouseError
+
 CLI = [sys.executable, "-m", "activity_metrics.cli"]
+END = dt.date(2024, 5, 31)
 
 
 def run_cli(args, env):
@@ -19,45 +25,108 @@ def run_cli(args, env):
     )
 
 
-def test_show_reads_the_marts_and_validate_passes(make_warehouse):
-    end = dt.date(2024, 5, 31)
-    warehouse = make_warehouse("duckdb", "cli")
-    warehouse.load(small_dataset(21, 150, 60, end))
-    warehouse.build(end)
-    result = run_cli(["show", "--json", "--target", "duckdb"], warehouse.env)
-    assert result.returncode == 0, result.stderr
-    shown = json.loads(result.stdout)
-    (current,) = warehouse.query(
-        f"select as_of_date, dau, wau, mau, total_users from {warehouse.schema}."
-        "activity_metrics_current"
+def one_row(warehouse, sql):
+    (row,) = warehouse.query(sql.format(s=warehouse.schema))
+    return row
+
+
+@pytest.mark.parametrize("target", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_cli_session(make_warehouse, target, monkeypatch):
+    warehouse = make_warehouse(target, "cli")
+    env = {**warehouse.env, "ACTIVITY_TARGET": target}
+    late_day = END - dt.timedelta(days=20)
+
+    # generate and build through the CLI
+    gen = run_cli(
+        ["generate", "--users", "300", "--days", "90", "--seed", "21", "--end-date", str(END)],
+        {**env, "ACTIVITY_SOURCE_SCHEMA": warehouse.raw_schema},
     )
+    assert gen.returncode == 0, gen.stderr
+    assert "raw rows for 300 users x 90 days" in gen.stdout
+    build = run_cli(["build", "--as-of", str(END)], env)
+    assert build.returncode == 0, build.stdout[-3000:]
+    assert "summary (" in build.stdout and "tests:" in build.stdout
+
+    # show: the published numbers, with changes against 7 and 28 days before
+    current = one_row(
+        warehouse, "select as_of_date, dau, wau, mau, total_users from {s}.activity_metrics_current"
+    )
+    shown = json.loads(run_cli(["show", "--json", "--detailed"], env).stdout)
     assert (shown["as_of_date"], shown["dau"], shown["wau"], shown["mau"]) == (
         current[0].isoformat(),
-        current[1],
-        current[2],
-        current[3],
+        *current[1:4],
     )
     assert shown["total_users"] == current[4]
-    (week_ago,) = warehouse.query(
-        f"select dau from {warehouse.schema}.fct_active_users_daily "
-        f"where date_day = date '{(end - dt.timedelta(days=7)).isoformat()}'"
+    (week_ago,) = one_row(
+        warehouse,
+        "select dau from {s}.fct_active_users_daily where date_day = "
+        f"date '{(END - dt.timedelta(days=7)).isoformat()}'",
     )
-    assert shown["change_7d"]["dau"] == current[1] - week_ago[0]
+    assert shown["change_7d"]["dau"] == current[1] - week_ago
+    segments = {(row["dimension"], row["segment"]): row for row in shown["segments"]}
+    assert segments[("all", "all active users")]["mau"] == current[3]
+    assert {s for d, s in segments if d == "lifecycle"} == {"new", "returning"}
+    assert sum(r["users"] for (d, _), r in segments.items() if d == "recency") == current[4]
+    text = run_cli(["--detailed"], env)
+    assert text.returncode == 0 and "DAU (1 day)" in text.stdout and "by source" in text.stdout
 
-    text = run_cli(["--target", "duckdb"], warehouse.env)
-    assert text.returncode == 0 and "DAU (1 day)" in text.stdout
-
-    outside = run_cli(["show", "--as-of", "1999-01-01"], warehouse.env)
-    assert outside.returncode == 2 and "outside the data" in outside.stderr
-
-    validate = run_cli(
-        ["validate", "--target", "duckdb", "--as-of", end.isoformat()], warehouse.env
+    # an earlier as-of date reads the series
+    past = END - dt.timedelta(days=10)
+    (past_dau,) = one_row(
+        warehouse, f"select dau from {{s}}.fct_active_users_daily where date_day = '{past}'"
     )
-    assert validate.returncode == 0, validate.stdout[-2000:]
+    assert json.loads(run_cli(["show", "--json", "--as-of", str(past)], env).stdout)["dau"] == (
+        past_dau
+    )
+
+    # the Python API reads the same relations
+    for name, value in warehouse.env.items():
+        monkeypatch.setenv(name, value)
+    metrics = api.get_activity_metrics(target=target)
+    assert (metrics["dau"], metrics["wau"], metrics["mau"]) == tuple(current[1:4])
+    for days, expected in ((1, current[1]), (7, current[2]), (30, current[3])):
+        assert len(api.get_active_users(days, target=target)) == expected
+    with pytest.raises(WarehouseError, match="outside the data"):
+        api.get_activity_metrics(dt.date(1999, 1, 1), target=target)
+
+    # compare-methods: published >= each method, with the runbook's reading
+    compared = run_cli(["compare-methods", "--days", "14", "--json"], env)
+    assert compared.returncode == 0, compared.stderr
+    comparison = json.loads(compared.stdout)
+    assert comparison["stale_days"] == []
+    assert comparison["as_of"]["combined_dau"] == current[1]
+    assert "touch log catches" in comparison["reading"]
+    assert "old method" in run_cli(["compare-methods"], env).stdout
+
+    # validate: healthy, then a broken invariant makes it exit 1
+    validate = run_cli(["validate", "--as-of", str(END)], env)
+    assert validate.returncode == 0, validate.stdout[-2000:] + validate.stderr
+    assert "app_last_activity_all_users" in validate.stdout
+
+    # late rows older than the lookback: compare-methods flags the stale series, backfill
+    # repairs it and reports the changed days
+    late_rows = (
+        "insert into {r}.send_transactions (id, sender_user_id, amount, currency, status, "
+        "created_at) select 900000 + id, id, 1, 'USD', 'completed', "
+        f"timestamp '{late_day} 12:00:00' from {{r}}.users where id <= 40"
+    )
+    warehouse.execute(late_rows.format(r=warehouse.raw_schema))
+    stale = run_cli(["build", "--as-of", str(END)], env)
+    assert stale.returncode == 1 and "assert_user_day_fact_matches_events" in stale.stdout
+    backfill = run_cli(
+        ["backfill", "--start", str(late_day), "--end", str(END), "--as-of", str(END)], env
+    )
+    assert backfill.returncode == 0, backfill.stdout[-3000:]
+    assert f"  {late_day}: dau" in backfill.stdout
+    (dau_after,) = one_row(
+        warehouse, f"select dau from {{s}}.fct_active_users_daily where date_day = '{late_day}'"
+    )
+    assert f"-> {dau_after}" in backfill.stdout
 
     warehouse.execute(f"update {warehouse.schema}.activity_metrics_current set dau = dau + 1")
-    broken = run_cli(["validate", "--target", "duckdb", "--as-of", end.isoformat()], warehouse.env)
-    assert broken.returncode == 1 and "validation FAILED" in broken.stderr
+    broken = run_cli(["validate", "--as-of", str(END)], env)
+    assert broken.returncode == 1
+    assert "validation FAILED" in broken.stderr and "assert_snapshot_equals_series" in broken.stdout
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path):
@@ -66,15 +135,34 @@ def test_missing_warehouse_is_a_clear_error(tmp_path):
     assert "no warehouse" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_unbuilt_warehouse_names_the_command(tmp_path):
+    import duckdb
+
+    path = tmp_path / "empty.duckdb"
+    duckdb.connect(str(path)).close()
+    for command in (["show"], ["compare-methods"], ["backfill", "--days", "3"]):
+        result = run_cli(command, {"ACTIVITY_DUCKDB_PATH": str(path)})
+        assert result.returncode == 2, command
+        assert "activity-metrics build" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_database_down_is_a_clear_error():
-    result = run_cli(["show", "--target", "postgres"], {"ACTIVITY_POSTGRES_PORT": "1"})
-    assert result.returncode == 2
-    assert "cannot reach PostgreSQL" in result.stderr and "Traceback" not in result.stderr
+    for command in (["show"], ["compare-methods"], ["validate"]):
+        result = run_cli([*command, "--target", "postgres"], {"ACTIVITY_POSTGRES_PORT": "1"})
+        assert result.returncode == 2, (command, result.stderr)
+        assert "PostgreSQL" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_bad_date_is_a_usage_error():
-    result = run_cli(["show", "--as-of", "2024-13-01"], {})
-    assert result.returncode == 2 and "not a date" in result.stderr
+def test_usage_errors_exit_2():
+    for args, message in (
+        (["show", "--as-of", "2024-13-01"], "not a date"),
+        (["compare-methods", "--days", "0"], "at least 1"),
+        (["backfill", "--start", "2024-01-01"], "both --start and --end"),
+        (["show", "--target", "oracle"], "invalid choice"),
+    ):
+        result = run_cli(args, {})
+        assert result.returncode == 2, args
+        assert message in result.stderr, (args, result.stderr)
 
 
 def test_bad_var_stops_dbt_with_a_clear_message(make_warehouse):
@@ -82,3 +170,8 @@ def test_bad_var_stops_dbt_with_a_clear_message(make_warehouse):
     warehouse.load(small_dataset(1, 20, 10, dt.date(2024, 1, 10)))
     result = warehouse.dbt(["build"], {"activity__timezone": "Mars/Olympus"}, expect_success=False)
     assert result.returncode != 0 and "is not an IANA time zone" in result.stdout
+
+
+def test_settings_reject_unknown_target():
+    with pytest.raises(WarehouseError):
+        Settings.from_env("oracle")

@@ -1,6 +1,9 @@
-"""`activity-metrics`: numbers, builds and data generation from a terminal.
+"""`activity-metrics`: the numbers, comparisons, validation, builds and backfills of the
+activity warehouse from a terminal.
 
 It reads the published relations; it never recomputes a metric in Python.
+Exit codes: 0 success (validate: healthy), 1 a check or dbt failed, 2 usage or
+connection error.
 """
 
 from __future__ import annotations
@@ -10,8 +13,14 @@ import datetime as dt
 import json
 import os
 import sys
+import time
+from decimal import Decimal
 
+from . import api
 from .warehouse import Settings, WarehouseError
+
+METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
+RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
 
 
 def _date(value: str) -> dt.date:
@@ -21,8 +30,338 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _fmt_pct(value) -> str:
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} must be at least 1")
+    return number
+
+
+def _pct(value) -> str:
     return "n/a" if value is None else f"{float(value) * 100:.2f}%"
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _dbt_vars(args) -> dict:
+    return {"activity__as_of_date": args.as_of.isoformat()} if args.as_of else {}
+
+
+# --- show -----------------------------------------------------------------------------
+
+
+def cmd_show(args, settings: Settings) -> int:
+    metrics = api.get_activity_metrics(args.as_of, settings)
+    as_of = metrics["as_of_date"]
+    earlier = {
+        days: api.read_relation(
+            settings,
+            "fct_active_users_daily",
+            "where date_day = %s",
+            (as_of - dt.timedelta(days=days),),
+        )
+        for days in (7, 28)
+    }
+    changes = {
+        f"change_{days}d": ({m: metrics[m] - rows[0][m] for m, _ in METRICS} if rows else None)
+        for days, rows in earlier.items()
+    }
+    segments = []
+    if args.detailed:
+        if args.as_of and args.as_of != api.current_as_of(settings):
+            raise WarehouseError(
+                "--detailed is built for the warehouse's as-of date "
+                f"({api.current_as_of(settings)}); rebuild with --as-of {args.as_of} first"
+            )
+        segments = api.read_relation(
+            settings, "activity_segments_current", "order by dimension, segment"
+        )
+    if args.json:
+        out = {**metrics, **changes}
+        if args.detailed:
+            out["segments"] = [
+                {k: v for k, v in row.items() if k != "as_of_date"} for row in segments
+            ]
+        print(json.dumps(_jsonable(out), indent=2))
+        return 0
+    print(f"Activity as of {as_of} (rolling windows ending on that day, {settings.target})")
+    for metric, label in METRICS:
+        deltas = [
+            f"{changes[key][metric]:+,} vs {key[7:-1]}d ago"
+            for key in ("change_7d", "change_28d")
+            if changes[key]
+        ]
+        print(
+            f"  {label:<14} {metrics[metric]:>10,}  {_pct(metrics[metric + '_pct']):>8}"
+            f" of users   {'; '.join(deltas)}"
+        )
+    print(f"  {'total users':<14} {metrics['total_users'] or 0:>10,}")
+    print(f"  {'stickiness':<14} {_pct(metrics['stickiness']):>10}  (DAU / MAU)")
+    if args.detailed:
+        _print_segments(segments)
+    return 0
+
+
+RECENCY_ORDER = ("0 days", "1-6", "7-29", "30-89", "90+", "never")
+
+
+def _print_segments(segments: list[dict]) -> None:
+    def order(row):
+        if row["dimension"] != "recency":
+            return (row["dimension"], 0, -(row["mau"] or 0))
+        rank = [row["segment"].startswith(p) for p in RECENCY_ORDER].index(True)
+        return (row["dimension"], rank, 0)
+
+    dimension = None
+    for row in sorted(segments, key=order):
+        if row["dimension"] in ("all",):
+            continue
+        if row["dimension"] != dimension:
+            dimension = row["dimension"]
+            header = "users" if dimension == "recency" else "      DAU        WAU        MAU"
+            print(f"\n  by {dimension.replace('_', ' ')}{'':<22}{header}")
+        if dimension == "recency":
+            print(f"    {row['segment']:<30} {row['users']:>8,}")
+        else:
+            print(f"    {row['segment']:<30} {row['dau']:>8,} {row['wau']:>10,} {row['mau']:>10,}")
+
+
+# --- compare-methods ------------------------------------------------------------------
+
+
+def cmd_compare_methods(args, settings: Settings) -> int:
+    as_of = args.as_of or api.current_as_of(settings)
+    start = as_of - dt.timedelta(days=args.days - 1)
+    rows = api.read_relation(
+        settings,
+        "activity_method_comparison",
+        "where date_day between %s and %s order by date_day",
+        (start, as_of),
+    )
+    if not rows:
+        first, last = api.data_range(settings)
+        raise WarehouseError(f"no comparison for {start}..{as_of}: the data covers {first}..{last}")
+    last_row = rows[-1]
+    stale_days = [
+        row["date_day"]
+        for row in rows
+        if any(
+            row[f"combined_{m}"] < row[f"{method}_{m}"]
+            for m, _ in METRICS
+            for method in ("transactional", "touch_log")
+        )
+    ]
+    touch_live = [row for row in rows if row["is_touch_log_live"]]
+    only = {
+        key[5:-6]: sum(row[key] for row in rows)
+        for key in last_row
+        if key.startswith("only_") and key.endswith("_users")
+    }
+    extra_vs_old = sum(row["combined_dau"] - row["transactional_dau"] for row in rows)
+    if not stale_days and extra_vs_old > 0:
+        reading = (
+            "combined >= the old method every day: good, the touch log catches activity "
+            f"the transactional tables miss ({extra_vs_old:,} user-days over the period)"
+        )
+    elif not stale_days:
+        reading = "combined equals the old method: the touch log adds nothing (is it live?)"
+    else:
+        reading = (
+            f"combined is BELOW a method on {len(stale_days)} day(s) (first {stale_days[0]}): "
+            "the published series is stale; run `activity-metrics backfill` for that period"
+        )
+    if touch_live:
+        missed = sum(row["combined_dau"] - row["touch_log_dau"] for row in touch_live)
+        total = sum(row["combined_dau"] for row in touch_live)
+        touch_note = (
+            f"the touch log alone misses {missed:,} of {total:,} active user-days "
+            f"({_pct(missed / total if total else None)}) since it went live"
+        )
+    else:
+        touch_note = "the touch log has no data in this period"
+    if args.json:
+        print(
+            json.dumps(
+                _jsonable(
+                    {
+                        "period_start": start,
+                        "period_end": as_of,
+                        "as_of": last_row,
+                        "stale_days": stale_days,
+                        "only_one_source_user_days": only,
+                        "reading": reading,
+                        "touch_log": touch_note,
+                    }
+                ),
+                indent=2,
+            )
+        )
+        return 0
+    print(f"Old method vs touch log vs published, {start} to {as_of} ({len(rows)} days)")
+    print(f"\n  on {last_row['date_day']}{'':<8}published  old method  touch log")
+    for metric, label in METRICS:
+        print(
+            f"  {label:<16} {last_row[f'combined_{metric}']:>10,} "
+            f"{last_row[f'transactional_{metric}']:>11,} {last_row[f'touch_log_{metric}']:>10,}"
+        )
+    print("\n  user-days seen by one source only, over the period:")
+    for source, count in sorted(only.items(), key=lambda item: -item[1]):
+        print(f"    {source:<24} {count:>8,}")
+    print(f"\n  reading: {reading}")
+    print(f"  {touch_note}")
+    return 0
+
+
+# --- validate -------------------------------------------------------------------------
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    from .dbt_runner import read_run_results, run_dbt
+
+    print("running the consistency and coverage tests (dbt test) ...")
+    result = run_dbt(
+        ["test", "--exclude", "test_type:unit", "--no-use-colors"],
+        settings.target,
+        _dbt_vars(args),
+        capture=True,
+    )
+    results = read_run_results()
+    if not results:
+        tail = "\n".join((result.stdout or "").splitlines()[-15:])
+        raise WarehouseError(f"dbt test could not run:\n{tail}")
+    failed = [r for r in results if r["status"] in ("fail", "error")]
+    warned = [r for r in results if r["status"] == "warn"]
+    coverage_warnings = [r for r in warned if "tracking_coverage" in r["unique_id"]]
+    notices = [r for r in warned if r not in coverage_warnings]
+    passed = [r for r in results if r["status"] == "pass"]
+    checks = api.read_relation(settings, "activity_tracking_coverage", "order by check_name")
+    print(f"\n  coverage (threshold {_pct(checks[0]['coverage_threshold']) if checks else 'n/a'}):")
+    for check in checks:
+        verdict = "ok  " if check["is_passing"] else "FAIL"
+        worst = f" worst day {check['worst_date']}" if check["worst_date"] else ""
+        print(
+            f"    {verdict} {check['check_name']:<30} {_pct(check['coverage']):>8}"
+            f"  ({check['covered_users']:,} of {check['eligible_users']:,}){worst}"
+        )
+    print(f"\n  {len(passed)} tests passed, {len(failed)} failed, {len(warned)} warned")
+    for r in failed:
+        print(f"    FAIL {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
+    for r in notices:
+        print(f"    note {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
+        if "unclassified" in r["unique_id"]:
+            print(
+                "         classify them in seeds/activity_event_types.csv "
+                "(see the model activity_unclassified_event_types)"
+            )
+    if failed or coverage_warnings:
+        print(
+            f"validation FAILED: {len(failed)} consistency test(s), "
+            f"{sum(not c['is_passing'] for c in checks)} coverage check(s); {RUNBOOK}",
+            file=sys.stderr,
+        )
+        return 1
+    print("validation passed: every consistency and coverage check holds")
+    return 0
+
+
+# --- build and backfill ---------------------------------------------------------------
+
+
+def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_refresh=False):
+    from .dbt_runner import run_dbt_with_progress
+
+    dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
+    started = time.monotonic()
+    results: list[dict] = []
+    for command, label in ((["seed"], "seeds"), (["build"], "build")):
+        if full_refresh:
+            command = [*command, "--full-refresh"]
+        code, results = run_dbt_with_progress(command, settings.target, dbt_vars, label)
+        if code != 0:
+            _summarise(results, time.monotonic() - started)
+            print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
+            return 1
+    _summarise(results, time.monotonic() - started)
+    return 0
+
+
+def _summarise(results: list[dict], seconds: float) -> None:
+    by_kind: dict[str, dict[str, int]] = {}
+    for r in results:
+        kind = r["unique_id"].split(".")[0]
+        by_kind.setdefault(kind, {}).setdefault(r["status"], 0)
+        by_kind[kind][r["status"]] += 1
+    parts = [
+        f"{kind}s: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        for kind, counts in sorted(by_kind.items())
+    ]
+    print(f"summary ({seconds:.1f} s): " + "; ".join(parts))
+    for r in results:
+        if r["status"] in ("fail", "error", "warn"):
+            print(f"  {r['status'].upper()} {r['unique_id'].split('.')[2]}: {r.get('message')}")
+
+
+def cmd_build(args, settings: Settings) -> int:
+    return _run_build(args, settings, full_refresh=args.full_refresh)
+
+
+def cmd_backfill(args, settings: Settings) -> int:
+    if (args.start is None) != (args.end is None):
+        raise WarehouseError("give both --start and --end, or --days")
+    if args.start:
+        start, end = args.start, args.end
+        if start > end:
+            raise WarehouseError(f"--start {start} is after --end {end}")
+    else:
+        end = args.as_of or api.current_as_of(settings)
+        start = end - dt.timedelta(days=args.days - 1)
+    where = ("where date_day between %s and %s order by date_day", (start, end))
+    before = {
+        r["date_day"]: r for r in api.read_relation(settings, "fct_active_users_daily", *where)
+    }
+    print(f"backfill {start} to {end}: rebuilding the user-day fact and the series ...")
+    code = _run_build(
+        args,
+        settings,
+        {
+            "activity__backfill_start_date": start.isoformat(),
+            "activity__backfill_end_date": end.isoformat(),
+        },
+    )
+    after = {
+        r["date_day"]: r for r in api.read_relation(settings, "fct_active_users_daily", *where)
+    }
+    changed = [
+        day
+        for day in sorted(after)
+        if day not in before or any(before[day][m] != after[day][m] for m, _ in METRICS)
+    ]
+    print(f"{len(after)} days in range, {len(changed)} changed")
+    for day in changed[:10]:
+        old = before.get(day)
+        print(
+            f"  {day}: "
+            + ", ".join(f"{m} {old[m] if old else '-'} -> {after[day][m]}" for m, _ in METRICS)
+        )
+    if len(changed) > 10:
+        print(f"  ... and {len(changed) - 10} more")
+    return code
+
+
+# --- generate -------------------------------------------------------------------------
 
 
 def cmd_generate(args, settings: Settings) -> int:
@@ -61,103 +400,15 @@ def cmd_generate(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_build(args, settings: Settings) -> int:
-    from .dbt_runner import run_dbt
-
-    dbt_vars = {"activity__as_of_date": args.as_of.isoformat()} if args.as_of else {}
-    for command in (["seed"], ["build"]):
-        result = run_dbt(command, settings.target, dbt_vars)
-        if result.returncode != 0:
-            print(
-                f"error: dbt {command[0]} failed (exit {result.returncode}); see above",
-                file=sys.stderr,
-            )
-            return 1
-    return 0
-
-
-def _relation(settings: Settings, name: str) -> str:
-    return f"{settings.analytics_schema}.{name}"
-
-
-def cmd_show(args, settings: Settings) -> int:
-    if args.as_of:
-        cols, rows = settings.query(
-            f"select date_day as as_of_date, dau, wau, mau, total_users, dau_pct, wau_pct, "
-            f"mau_pct, stickiness from {_relation(settings, 'fct_active_users_daily')} "
-            "where date_day = %s",
-            (args.as_of,),
-        )
-        if not rows:
-            raise WarehouseError(f"{args.as_of} is outside the data of fct_active_users_daily")
-    else:
-        cols, rows = settings.query(
-            "select as_of_date, dau, wau, mau, total_users, dau_pct, wau_pct, mau_pct, "
-            f"stickiness from {_relation(settings, 'activity_metrics_current')}"
-        )
-    metrics = dict(zip(cols, rows[0], strict=True))
-    as_of = metrics["as_of_date"]
-    _, earlier = settings.query(
-        f"select date_day, dau, wau, mau from {_relation(settings, 'fct_active_users_daily')} "
-        "where date_day in (%s, %s)",
-        (as_of - dt.timedelta(days=7), as_of - dt.timedelta(days=28)),
-    )
-    by_day = {row[0]: row[1:] for row in earlier}
-    if args.json:
-        out = {
-            k: (
-                v.isoformat() if isinstance(v, dt.date) else float(v) if isinstance(v, float) else v
-            )
-            for k, v in metrics.items()
-        }
-        for days in (7, 28):
-            prev = by_day.get(as_of - dt.timedelta(days=days))
-            out[f"change_{days}d"] = (
-                None
-                if prev is None
-                else {m: metrics[m] - p for m, p in zip(("dau", "wau", "mau"), prev, strict=True)}
-            )
-        print(json.dumps(out, indent=2))
-        return 0
-    print(f"Activity as of {as_of} (rolling windows ending on that day)")
-    for metric, label in (
-        ("dau", "DAU (1 day)"),
-        ("wau", "WAU (7 days)"),
-        ("mau", "MAU (30 days)"),
-    ):
-        index = ("dau", "wau", "mau").index(metric)
-        changes = [
-            f"{metrics[metric] - by_day[as_of - dt.timedelta(days=days)][index]:+,} vs {days}d ago"
-            for days in (7, 28)
-            if as_of - dt.timedelta(days=days) in by_day
-        ]
-        print(
-            f"  {label:<14} {metrics[metric]:>10,}  {_fmt_pct(metrics[metric + '_pct']):>8}"
-            f" of users   {'; '.join(changes)}"
-        )
-    print(f"  {'total users':<14} {metrics['total_users'] or 0:>10,}")
-    print(f"  {'stickiness':<14} {_fmt_pct(metrics['stickiness']):>10}  (DAU / MAU)")
-    return 0
-
-
-def cmd_validate(args, settings: Settings) -> int:
-    from .dbt_runner import run_dbt
-
-    dbt_vars = {"activity__as_of_date": args.as_of.isoformat()} if args.as_of else {}
-    result = run_dbt(["test", "--warn-error"], settings.target, dbt_vars)
-    if result.returncode != 0:
-        print(
-            "validation FAILED: see the failing tests above; the README's troubleshooting "
-            "section says what each one means",
-            file=sys.stderr,
-        )
-        return 1
-    print("validation passed: every consistency and coverage check holds")
-    return 0
+# --- parser ---------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="activity-metrics", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="activity-metrics",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--target",
@@ -170,11 +421,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", parents=[common], help="DAU/WAU/MAU as of the as-of date")
     show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument(
+        "--detailed",
+        action="store_true",
+        help="by category, source, account type, new vs returning, recency",
+    )
     show.set_defaults(func=cmd_show)
 
+    compare = sub.add_parser(
+        "compare-methods", parents=[common], help="old method vs touch log vs published"
+    )
+    compare.add_argument("--days", type=_positive, default=30, help="period length (default 30)")
+    compare.add_argument("--json", action="store_true", help="machine-readable output")
+    compare.set_defaults(func=cmd_compare_methods)
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="coverage and consistency checks; exit 0 healthy, 1 failing, 2 usage error",
+    )
+    validate.set_defaults(func=cmd_validate)
+
+    build = sub.add_parser("build", parents=[common], help="the nightly dbt seed + build")
+    build.add_argument(
+        "--full-refresh", action="store_true", help="rebuild the incremental models from scratch"
+    )
+    build.set_defaults(func=cmd_build)
+
+    backfill = sub.add_parser(
+        "backfill", parents=[common], help="rebuild the incremental models for a period"
+    )
+    backfill.add_argument(
+        "--days", type=_positive, default=365, help="the N days ending on the as-of date"
+    )
+    backfill.add_argument("--start", type=_date, default=None, help="first day (YYYY-MM-DD)")
+    backfill.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
+    backfill.set_defaults(func=cmd_backfill)
+
     gen = sub.add_parser("generate", parents=[common], help="write synthetic raw data")
-    gen.add_argument("--users", type=int, default=20_000)
-    gen.add_argument("--days", type=int, default=365)
+    gen.add_argument("--users", type=_positive, default=20_000)
+    gen.add_argument("--days", type=_positive, default=365)
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument(
         "--end-date", type=_date, default=None, help="last day of data (default: yesterday, UTC)"
@@ -186,16 +472,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="raw schema (default $ACTIVITY_SOURCE_SCHEMA or app)",
     )
     gen.set_defaults(func=cmd_generate)
-
-    build = sub.add_parser("build", parents=[common], help="the nightly dbt seed + build")
-    build.set_defaults(func=cmd_build)
-
-    validate = sub.add_parser(
-        "validate",
-        parents=[common],
-        help="run every check; exit 0 healthy, 1 failing, 2 usage error",
-    )
-    validate.set_defaults(func=cmd_validate)
     return parser
 
 
@@ -211,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,13 +23,7 @@ def profiles_dir() -> str:
     return target_dir
 
 
-def run_dbt(
-    args: list[str],
-    target: str,
-    dbt_vars: dict | None = None,
-    env: dict | None = None,
-    capture: bool = False,
-) -> subprocess.CompletedProcess:
+def _command(args: list[str], target: str, dbt_vars: dict | None) -> list[str]:
     command = [
         os.path.join(os.path.dirname(sys.executable), "dbt"),
         *args,
@@ -41,11 +36,78 @@ def run_dbt(
     ]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
+    return command
+
+
+def run_dbt(
+    args: list[str],
+    target: str,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    capture: bool = False,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command,
+        _command(args, target, dbt_vars),
         cwd=PROJECT_DIR,
         env={**os.environ, **(env or {})},
         capture_output=capture,
         text=True,
         check=False,
     )
+
+
+STATUS_LINE = re.compile(r"^\S*\s*(\d+) of (\d+) (OK|PASS|WARN|FAIL|ERROR|SKIP|NO-OP)\b")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_dbt_with_progress(
+    args: list[str], target: str, dbt_vars: dict | None = None, label: str = "dbt"
+) -> tuple[int, list[dict]]:
+    """Run dbt, showing a progress bar on a terminal (dbt's own lines otherwise);
+    returns the exit code and the node results of run_results.json."""
+    command = [*args, "--no-use-colors"]
+    interactive = sys.stdout.isatty()
+    with subprocess.Popen(
+        _command(command, target, dbt_vars),
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
+        if interactive:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as progress:
+                task = progress.add_task(label, total=None)
+                tail: list[str] = []
+                for line in proc.stdout:
+                    tail = [*tail, line][-60:]
+                    match = STATUS_LINE.match(ANSI.sub("", line))
+                    if match:
+                        progress.update(
+                            task,
+                            completed=int(match.group(1)),
+                            total=int(match.group(2)),
+                            description=f"{label}: {line.split(match.group(3), 1)[1].strip()[:50]}",
+                        )
+            if proc.wait() != 0:
+                sys.stdout.write("".join(tail))
+        else:
+            for line in proc.stdout:
+                sys.stdout.write(line)
+    return proc.returncode, read_run_results()
+
+
+def read_run_results() -> list[dict]:
+    path = os.path.join(PROJECT_DIR, "target", "run_results.json")
+    try:
+        with open(path) as fh:
+            return json.load(fh)["results"]
+    except (OSError, ValueError, KeyError):
+        return []

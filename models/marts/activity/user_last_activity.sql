@@ -32,6 +32,7 @@ user_days_ranked as (
         last_activity_at,
         last_activity_source,
         min(first_activity_at) over (partition by user_id) as first_activity_at,
+        min(activity_date) over (partition by user_id) as first_activity_date,
         count(*) over (partition by user_id) as active_days,
         row_number() over (
             partition by user_id order by activity_date desc
@@ -46,6 +47,7 @@ last_user_days as (
         user_id,
         activity_date as last_activity_date,
         first_activity_at,
+        first_activity_date,
         last_activity_at,
         last_activity_source,
         active_days
@@ -61,6 +63,7 @@ final as (
         last_user_days.first_activity_at,
         last_user_days.last_activity_at,
         last_user_days.last_activity_source,
+        last_user_days.first_activity_date,
         last_user_days.last_activity_date,
         coalesce(last_user_days.active_days, 0) as active_days,
         users.app_last_activity_at,

@@ -167,9 +167,11 @@ final as (
         {% endfor -%}
         {% for method in methods -%}
             {% for metric in ['dau', 'wau', 'mau'] -%}
-                published_series.{{ metric }}
-                - method_counts_pivoted.{{ method }}_{{ metric }}
-                    as combined_minus_{{ method }}_{{ metric }},
+                cast(
+                    published_series.{{ metric }}
+                    - method_counts_pivoted.{{ method }}_{{ metric }}
+                    as {{ dbt.type_bigint() }}
+                ) as combined_minus_{{ method }}_{{ metric }},
             {% endfor -%}
         {% endfor -%}
         coalesce(
@@ -177,10 +179,12 @@ final as (
             false
         ) as is_touch_log_live,
         {% for activity_source in activity_sources -%}
-            coalesce(
-                single_source_users_per_day.only_{{
-                    activity_source.source_name }}_users,
-                0
+            cast(
+                coalesce(
+                    single_source_users_per_day.only_{{
+                        activity_source.source_name }}_users,
+                    0
+                ) as {{ dbt.type_bigint() }}
             ) as only_{{ activity_source.source_name }}_users
             {%- if not loop.last %},{% endif %}
         {% endfor %}

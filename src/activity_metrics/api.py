@@ -1,0 +1,173 @@
+"""The Python API: read the published relations (never recompute a metric), and a
+reference writer of the app's touch log.
+
+    from activity_metrics import get_activity_metrics, get_active_users, touch_last_activity
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from .warehouse import Settings, WarehouseError
+
+log = logging.getLogger(__name__)
+
+METRIC_COLUMNS = (
+    "as_of_date",
+    "dau",
+    "wau",
+    "mau",
+    "total_users",
+    "dau_pct",
+    "wau_pct",
+    "mau_pct",
+    "stickiness",
+)
+
+
+def _settings(target: str | Settings | None) -> Settings:
+    return target if isinstance(target, Settings) else Settings.from_env(target)
+
+
+def _relation(settings: Settings, name: str) -> str:
+    return f"{settings.analytics_schema}.{name}"
+
+
+def _row_dict(cols, row) -> dict:
+    return {
+        col: float(value) if col.endswith(("_pct", "stickiness")) and value is not None else value
+        for col, value in zip(cols, row, strict=True)
+    }
+
+
+def get_activity_metrics(as_of: dt.date | None = None, target: str | Settings | None = None):
+    """DAU, WAU, MAU, total users, percentages and stickiness as of `as_of` (default:
+    the warehouse's as-of date, from activity_metrics_current)."""
+    settings = _settings(target)
+    columns = ", ".join(METRIC_COLUMNS[1:])
+    if as_of is None:
+        cols, rows = settings.query(
+            f"select {', '.join(METRIC_COLUMNS)} "
+            f"from {_relation(settings, 'activity_metrics_current')}"
+        )
+    else:
+        cols, rows = settings.query(
+            f"select date_day as as_of_date, {columns} "
+            f"from {_relation(settings, 'fct_active_users_daily')} where date_day = %s",
+            (as_of,),
+        )
+        if not rows:
+            first, last = data_range(settings)
+            raise WarehouseError(
+                f"{as_of} is outside the data of fct_active_users_daily ({first} to {last})"
+            )
+    return _row_dict(cols, rows[0])
+
+
+def data_range(settings: Settings) -> tuple[dt.date | None, dt.date | None]:
+    _, rows = settings.query(
+        f"select min(date_day), max(date_day) from {_relation(settings, 'fct_active_users_daily')}"
+    )
+    return rows[0]
+
+
+def current_as_of(settings: Settings) -> dt.date:
+    _, rows = settings.query(
+        f"select as_of_date from {_relation(settings, 'activity_metrics_current')}"
+    )
+    return rows[0][0]
+
+
+def get_active_users(
+    days: int, as_of: dt.date | None = None, target: str | Settings | None = None
+) -> list[int]:
+    """Ids of the users whose last counted activity falls within the `days` days ending on
+    `as_of` (default: the warehouse's as-of date): days=1 is DAU, 7 WAU, 30 MAU. Only
+    exact for the warehouse's own as-of date or later history of user_last_activity."""
+    if days < 1:
+        raise WarehouseError(f"days must be at least 1, not {days}")
+    settings = _settings(target)
+    as_of = as_of or current_as_of(settings)
+    _, rows = settings.query(
+        f"select user_id from {_relation(settings, 'user_last_activity')} "
+        "where last_activity_date <= %s and last_activity_date > %s order by user_id",
+        (as_of, as_of - dt.timedelta(days=days)),
+    )
+    return [row[0] for row in rows]
+
+
+def read_relation(settings: Settings, name: str, where: str = "", params: tuple = ()):
+    """Rows of a published relation as dicts (the CLI's only way to the numbers)."""
+    cols, rows = settings.query(f"select * from {_relation(settings, name)} {where}", params)
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
+# --- the app side: a reference writer of the touch log ------------------------------
+
+COOLDOWN = dt.timedelta(minutes=5)
+_recent_touches: dict[tuple[str, int], dt.datetime] = {}
+
+
+def prepare_touch_log(conn, schema: str = "app") -> None:
+    """Once per database (at deploy time): the id sequence of activity_touches."""
+    with conn.cursor() as cur:
+        cur.execute(f"create sequence if not exists {schema}.activity_touches_id_seq")
+        cur.execute(
+            f"select setval('{schema}.activity_touches_id_seq', "
+            f"greatest((select coalesce(max(id), 0) from {schema}.activity_touches), 1))"
+        )
+    conn.commit()
+
+
+def touch_last_activity(
+    conn,
+    user_id: int,
+    ts: dt.datetime | None = None,
+    force: bool = False,
+    event_type: str = "mutation",
+    operation_name: str | None = None,
+    schema: str = "app",
+) -> bool:
+    """Record that `user_id` acted at `ts` (default now): append to activity_touches and
+    move users.last_activity_at forward, in one conditional UPDATE. Within the 5-minute
+    cooldown of the last touch nothing is written (unless `force`); an in-process cache
+    answers before the database. Errors are logged, never raised: tracking must not fail
+    the caller's operation. Returns True when a touch was written. Commits `conn`."""
+    ts = ts or dt.datetime.now(dt.UTC)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.UTC)
+    key = (schema, user_id)
+    cached = _recent_touches.get(key)
+    if not force and cached is not None and cached <= ts < cached + COOLDOWN:
+        return False
+    try:
+        with conn.cursor() as cur:
+            # the row lock of the UPDATE serialises concurrent writers for one user; the
+            # loser re-reads the row and finds the cooldown active
+            cur.execute(
+                f"update {schema}.users set last_activity_at = %(ts)s "
+                "where id = %(user_id)s and (last_activity_at is null "
+                "or last_activity_at <= %(ts)s - (case when %(force)s "
+                "then interval '0 seconds' else %(cooldown)s end)) returning id",
+                {"ts": ts, "user_id": user_id, "force": force, "cooldown": COOLDOWN},
+            )
+            moved = cur.fetchone() is not None
+            if moved or force:
+                cur.execute(
+                    f"insert into {schema}.activity_touches "
+                    "(id, user_id, touched_at, event_type, operation_name) "
+                    f"values (nextval('{schema}.activity_touches_id_seq'), %s, %s, %s, %s)",
+                    (user_id, ts, event_type, operation_name),
+                )
+        conn.commit()
+    except Exception:  # tracking never fails the caller
+        log.exception("touch_last_activity failed for user %s", user_id)
+        try:
+            conn.rollback()
+        except Exception:
+            log.exception("rollback failed after touch_last_activity")
+        return False
+    if moved or force:
+        _recent_touches[key] = ts
+    return moved or force
