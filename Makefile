@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/.profiles
 export ACTIVITY_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint dbt-both pytest clean
+.PHONY: install demo test lint dbt-both pytest docs browser clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -59,10 +59,24 @@ dbt-both: install
 	  echo "PostgreSQL unreachable at $${ACTIVITY_POSTGRES_HOST:-127.0.0.1}:$${ACTIVITY_POSTGRES_PORT:-5432}: skipping its dbt build (set CI=true to make this fail)"; \
 	fi
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest
 
-test: install lint dbt-both pytest
+# The docs site (metric definitions, lineage, exposures) as one static page, built against
+# the demo warehouse when it exists (column types come from it).
+docs: install
+	$(BIN)/dbt docs generate --static --target duckdb
+	@echo "docs site: $(CURDIR)/target/static_index.html (open it in a browser; no server needed)"
+
+# Debian's chromium for the browser tests (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null \
+	  || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+test: install browser lint dbt-both pytest
 
 clean:
 	rm -rf $(VENV) target logs .profiles activity_metrics.duckdb

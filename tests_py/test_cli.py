@@ -66,7 +66,7 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     segments = {(row["dimension"], row["segment"]): row for row in shown["segments"]}
     assert segments[("all", "all active users")]["mau"] == current[3]
     assert {s for d, s in segments if d == "lifecycle"} == {"new", "returning"}
-    assert sum(r["users"] for (d, _), r in segments.items() if d == "recency") == current[4]
+    assert sum(r["user_count"] for (d, _), r in segments.items() if d == "recency") == current[4]
     text = run_cli(["--detailed"], env)
     assert text.returncode == 0 and "DAU (1 day)" in text.stdout and "by source" in text.stdout
 

@@ -134,7 +134,7 @@ def _print_segments(segments: list[dict]) -> None:
             header = "users" if dimension == "recency" else "      DAU        WAU        MAU"
             print(f"\n  by {dimension.replace('_', ' ')}{'':<22}{header}")
         if dimension == "recency":
-            print(f"    {row['segment']:<30} {row['users']:>8,}")
+            print(f"    {row['segment']:<30} {row['user_count']:>8,}")
         else:
             print(f"    {row['segment']:<30} {row['dau']:>8,} {row['wau']:>10,} {row['mau']:>10,}")
 

@@ -55,15 +55,18 @@ business_users as (
 user_base as (
 
     select
-        users.user_id,
+        classified_users.user_id,
         user_last_activity.first_activity_date,
         user_last_activity.last_activity_date
-    from {{ ref('int_users_classified') }} as users
+    from {{ ref('int_users_classified') }} as classified_users
     left join {{ ref('user_last_activity') }} as user_last_activity
-        on users.user_id = user_last_activity.user_id
-    where not users.is_excluded
-        and users.created_date <= {{ as_of }}
-        and (users.deleted_date is null or users.deleted_date > {{ as_of }})
+        on classified_users.user_id = user_last_activity.user_id
+    where not classified_users.is_excluded
+        and classified_users.created_date <= {{ as_of }}
+        and (
+            classified_users.deleted_date is null
+            or classified_users.deleted_date > {{ as_of }}
+        )
 
 ),
 
@@ -113,7 +116,8 @@ segment_users as (
         dimension,
         segment,
         user_id,
-        {{ dbt.datediff('max(activity_date)', as_of, 'day') }} as days_since_active
+        {{ dbt.datediff('max(activity_date)', as_of, 'day') }}
+            as days_since_active
     from segment_user_days
     group by
         dimension,
@@ -130,7 +134,7 @@ segment_counts as (
         sum(case when days_since_active = 0 then 1 else 0 end) as dau,
         sum(case when days_since_active < {{ wau_days }} then 1 else 0 end) as wau,
         count(*) as mau,
-        cast(null as {{ dbt.type_bigint() }}) as users
+        cast(null as {{ dbt.type_bigint() }}) as user_count
     from segment_users
     group by
         dimension,
@@ -181,17 +185,16 @@ lifecycle_counts as (
                     else 0
                 end
             ) as mau,
-            cast(null as {{ dbt.type_bigint() }}) as users
+            cast(null as {{ dbt.type_bigint() }}) as user_count
         from lifecycle_users
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
-recency_counts as (
+user_base_by_recency as (
 
     select
-        'recency' as dimension,
         case
             when last_activity_date is null then 'never active'
             when last_activity_date = {{ as_of }} then '0 days (active on the day)'
@@ -202,13 +205,22 @@ recency_counts as (
             when last_activity_date > {{ activity_metrics.add_days(as_of, -90) }}
                 then '30-89 days'
             else '90+ days'
-        end as segment,
+        end as segment
+    from user_base
+
+),
+
+recency_counts as (
+
+    select
+        'recency' as dimension,
+        segment,
         cast(null as {{ dbt.type_bigint() }}) as dau,
         cast(null as {{ dbt.type_bigint() }}) as wau,
         cast(null as {{ dbt.type_bigint() }}) as mau,
-        count(*) as users
-    from user_base
-    group by 2
+        count(*) as user_count
+    from user_base_by_recency
+    group by segment
 
 ),
 
@@ -231,7 +243,7 @@ final as (
         cast(dau as {{ dbt.type_bigint() }}) as dau,
         cast(wau as {{ dbt.type_bigint() }}) as wau,
         cast(mau as {{ dbt.type_bigint() }}) as mau,
-        cast(users as {{ dbt.type_bigint() }}) as users
+        cast(user_count as {{ dbt.type_bigint() }}) as user_count
     from segments_unioned
 
 )

@@ -28,7 +28,7 @@ segment_totals as (
             as lifecycle_wau,
         sum(case when dimension = 'lifecycle' then mau else 0 end)
             as lifecycle_mau,
-        sum(case when dimension = 'recency' then users else 0 end)
+        sum(case when dimension = 'recency' then user_count else 0 end)
             as recency_users
     from segments
 
@@ -44,13 +44,13 @@ final as (
         snapshot.total_users
     from segment_totals
     cross join snapshot
-    where segment_totals.all_dau <> snapshot.dau
-        or segment_totals.all_wau <> snapshot.wau
-        or segment_totals.all_mau <> snapshot.mau
-        or segment_totals.lifecycle_dau <> snapshot.dau
-        or segment_totals.lifecycle_wau <> snapshot.wau
-        or segment_totals.lifecycle_mau <> snapshot.mau
-        or segment_totals.recency_users <> coalesce(snapshot.total_users, 0)
+    where segment_totals.all_dau != snapshot.dau
+        or segment_totals.all_wau != snapshot.wau
+        or segment_totals.all_mau != snapshot.mau
+        or segment_totals.lifecycle_dau != snapshot.dau
+        or segment_totals.lifecycle_wau != snapshot.wau
+        or segment_totals.lifecycle_mau != snapshot.mau
+        or segment_totals.recency_users != coalesce(snapshot.total_users, 0)
 
 )
 

@@ -1,0 +1,163 @@
+"""The docs site, the semantic layer and the browser: everything published is described,
+MetricFlow returns exactly the published series, and the site renders the metric
+definitions in a real headless Chromium."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import small_dataset
+from docs_check import undocumented
+
+from activity_metrics.dbt_runner import profiles_dir
+from activity_metrics.warehouse import PROJECT_DIR
+
+END = dt.date(2024, 9, 30)
+BIN = os.path.dirname(sys.executable)
+SCREENSHOTS = os.path.join(PROJECT_DIR, "target", "screenshots")
+
+
+@pytest.fixture(scope="module")
+def docs_warehouse(tmp_path_factory):
+    from conftest import Warehouse
+
+    warehouse = Warehouse("duckdb", tmp_path_factory.mktemp("docs"), "docs")
+    warehouse.load(small_dataset(5, 400, 90, END))
+    warehouse.build(END)
+    target_path = str(tmp_path_factory.mktemp("docs_target"))
+    result = warehouse.dbt(
+        ["docs", "generate", "--static", "--target-path", target_path],
+        {"activity__as_of_date": END.isoformat()},
+    )
+    assert result.returncode == 0
+    warehouse.target_path = target_path
+    return warehouse
+
+
+def load(path):
+    with open(path) as fh:
+        return json.load(fh)
+
+
+def test_everything_published_is_documented(docs_warehouse):
+    manifest = load(os.path.join(docs_warehouse.target_path, "manifest.json"))
+    catalog = load(os.path.join(docs_warehouse.target_path, "catalog.json"))
+    assert len(catalog["nodes"]) > 20, "the catalog should see the built models"
+    assert undocumented(manifest, catalog) == []
+    assert manifest["exposures"] and manifest["metrics"] and manifest["semantic_models"]
+
+    # the check itself fails on an undocumented model, column, macro or test
+    uid = "model.activity_metrics.fct_active_users_daily"
+    for breaking in (
+        lambda m, c: m["nodes"][uid].update(description=""),
+        lambda m, c: m["nodes"][uid]["columns"].pop("wau"),
+        lambda m, c: m["macros"]["macro.activity_metrics.add_days"].update(description=" "),
+        lambda m, c: m["nodes"]["test.activity_metrics.assert_nothing_lost"].update(description=""),
+        lambda m, c: c["nodes"][uid]["columns"].update(new_column={"name": "new_column"}),
+    ):
+        broken_manifest, broken_catalog = copy.deepcopy(manifest), copy.deepcopy(catalog)
+        breaking(broken_manifest, broken_catalog)
+        assert undocumented(broken_manifest, broken_catalog) != []
+
+
+def mf(args, warehouse):
+    env = {**os.environ, **warehouse.env, "DBT_PROFILES_DIR": profiles_dir()}
+    return subprocess.run(
+        [os.path.join(BIN, "mf"), *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_semantic_layer_returns_the_published_series(docs_warehouse, tmp_path):
+    validated = mf(["validate-configs"], docs_warehouse)
+    assert validated.returncode == 0, validated.stdout[-2000:] + validated.stderr[-2000:]
+    assert "ERRORS: 0" in validated.stdout
+    out = tmp_path / "mf.csv"
+    queried = mf(
+        [
+            "query",
+            "--metrics",
+            "dau,wau,mau,total_users",
+            "--group-by",
+            "metric_time__day",
+            "--csv",
+            str(out),
+        ],
+        docs_warehouse,
+    )
+    assert queried.returncode == 0, queried.stdout[-2000:] + queried.stderr[-2000:]
+    with open(out) as fh:
+        rows = list(csv.DictReader(fh))
+    from_mf = {
+        row["metric_time__day"][:10]: tuple(
+            int(row[m]) for m in ("dau", "wau", "mau", "total_users")
+        )
+        for row in rows
+    }
+    published = {
+        day.isoformat(): tuple(int(v) for v in values)
+        for day, *values in docs_warehouse.query(
+            f"select date_day, dau, wau, mau, total_users from {docs_warehouse.schema}."
+            "fct_active_users_daily"
+        )
+    }
+    assert len(published) > 60
+    assert from_mf == published
+
+
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and Debian's chromium is not installed (make test installs it)")
+        pytest.skip("chromium not installed: `make browser` installs Debian's package")
+    return path
+
+
+def test_docs_site_renders_metric_definitions(docs_warehouse):
+    from playwright.sync_api import sync_playwright
+
+    site = os.path.join(docs_warehouse.target_path, "static_index.html")
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            headless=True,
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"file://{site}#!/overview")
+            page.get_by_text("how many people actually use the product").first.wait_for(
+                timeout=30_000
+            )
+            page.screenshot(path=os.path.join(SCREENSHOTS, "docs_overview.png"))
+            page.goto(f"file://{site}#!/model/model.activity_metrics.fct_active_users_daily")
+            # the definitions render as text (markdown to HTML), not as raw Jinja
+            for text in (
+                "A user is active on day D when",
+                "Days are calendar days in the reporting time zone",
+                "never steps days by adding 24 hours",
+                "Why these are conservative, investor-grade figures",
+            ):
+                page.get_by_text(text).first.wait_for(timeout=30_000)
+            body = page.inner_text("body")
+            assert "{{ doc(" not in body and "{% docs" not in body
+            page.screenshot(path=os.path.join(SCREENSHOTS, "docs_fct_active_users_daily.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
