@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/.profiles
 export ACTIVITY_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint dbt-both pytest docs browser clean
+.PHONY: install demo test lint dbt-both pytest docs browser bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -67,6 +67,14 @@ pytest: install browser
 docs: install
 	$(BIN)/dbt docs generate --static --target duckdb
 	@echo "docs site: $(CURDIR)/target/static_index.html (open it in a browser; no server needed)"
+
+# Benchmarks side by side (medians, ratios, peak memory) into BENCHMARKS.md.
+# SIZE=S (10k users x 365 days, minutes) or SIZE=M (200k x 730 days: the targets; about an
+# hour on 2 cores); TARGET=duckdb|postgres|both.
+SIZE ?= S
+TARGET ?= both
+bench: install
+	$(BIN)/activity-metrics bench --size $(SIZE) --target $(TARGET) --runs 3
 
 # Debian's chromium for the browser tests (never `playwright install`).
 browser:

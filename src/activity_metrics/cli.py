@@ -458,6 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
     backfill.set_defaults(func=cmd_backfill)
 
+    sub.add_parser(
+        "bench",
+        add_help=False,
+        help="benchmarks side by side, medians; writes BENCHMARKS.md (bench --help)",
+    )
     gen = sub.add_parser("generate", parents=[common], help="write synthetic raw data")
     gen.add_argument("--users", type=_positive, default=20_000)
     gen.add_argument("--days", type=_positive, default=365)
@@ -480,6 +485,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["show", *argv]
+    if argv[0] == "bench":  # its own options: `activity-metrics bench --help`
+        from .bench import main as bench_main
+
+        return bench_main(argv[1:])
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(args.target)

@@ -1,0 +1,523 @@
+"""`activity-metrics bench`: speed measured side by side, in one run, alternating the
+contenders, medians of several runs; writes BENCHMARKS.md. Never a timed unit test.
+
+Contenders (each on the same warehouse and data):
+1. the full `dbt build --full-refresh` vs the floor, one pass counting distinct
+   (user, local day) over the unioned counted activity;
+2. the rolling DAU/WAU/MAU sweep (the compiled SQL of fct_active_users_daily) vs the SQL
+   that MetricFlow generates for cumulative metrics (`mf query --explain`), both on the
+   same user-day table, results checked equal;
+3. the nightly incremental `dbt build` after appending one day, with 1 and 2 years of
+   history, against the full build;
+4. the current snapshot, the app's one-line `last_activity_date >= as_of - N` on
+   user_last_activity, vs the old union of all activity tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .dbt_runner import _command, profiles_dir
+from .generator import ACTIVITY_TABLES, GeneratorConfig, generate, write_duckdb, write_postgres
+from .warehouse import PROJECT_DIR, Settings, WarehouseError
+
+# users x days of history (the 2-year dataset; the 1-year one has half the days).
+# XS is the CI smoke size: it proves the benchmark runs, its timings mean nothing.
+SIZES = {"XS": (1_000, 60), "S": (10_000, 365), "M": (200_000, 730), "L": (1_000_000, 730)}
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mb) if self.peak_mb else float("nan")
+
+
+class BenchWarehouse:
+    """A warehouse of its own (DuckDB file or PostgreSQL schemas) for one dataset."""
+
+    def __init__(self, target: str, name: str):
+        self.target = target
+        self.raw_schema = f"raw_bench_{name}"
+        self.schema = f"analytics_bench_{name}"
+        self.env = {"ACTIVITY_SOURCE_SCHEMA": self.raw_schema, "ACTIVITY_TARGET": target}
+        if target == "duckdb":
+            os.makedirs(os.path.join(PROJECT_DIR, "target", "bench"), exist_ok=True)
+            self.path = os.path.join(PROJECT_DIR, "target", "bench", f"{name}.duckdb")
+            self.env.update(ACTIVITY_DUCKDB_PATH=self.path, ACTIVITY_DUCKDB_SCHEMA=self.schema)
+        else:
+            self.env.update(ACTIVITY_POSTGRES_SCHEMA=self.schema)
+        self.settings = Settings(target)
+
+    def load(self, tables):
+        if self.target == "duckdb":
+            if os.path.exists(self.path):
+                os.remove(self.path)
+            write_duckdb(tables, self.path, self.raw_schema)
+        else:
+            self.drop()
+            conn = self.settings.connect_postgres()
+            try:
+                write_postgres(tables, conn, self.raw_schema)
+            finally:
+                conn.close()
+
+    def drop(self):
+        if self.target == "postgres":
+            conn = self.settings.connect_postgres()
+            with conn.cursor() as cur:
+                cur.execute(f"drop schema if exists {self.schema} cascade")
+                cur.execute(f"drop schema if exists {self.raw_schema} cascade")
+            conn.commit()
+            conn.close()
+        elif os.path.exists(self.path):
+            os.remove(self.path)
+
+    def run(self, command: list[str], timeout: float | None = None) -> tuple[float, float]:
+        """A command in a child process: (seconds, peak RSS of the child in MB). Past the
+        timeout the child is killed and the result is (inf, nan): a lower bound."""
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env={**os.environ, **self.env, "DBT_PROFILES_DIR": profiles_dir()},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            self.last_output = ""
+            return float("inf"), float("nan")
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            tail = "\n".join(output.splitlines()[-25:])
+            raise WarehouseError(f"benchmark step failed: {' '.join(command[:4])}\n{tail}")
+        self.last_output = output
+        reported = dict(
+            line.split(" ", 1)
+            for line in output.splitlines()
+            if line.startswith(("SECONDS ", "PEAK_MB "))
+        )
+        peak = float(reported.get("PEAK_MB", "nan"))
+        if command[:1] == ["/usr/bin/time"]:
+            peak = float(output.strip().splitlines()[-1]) / 1024  # %M: max RSS in KB
+        return float(reported.get("SECONDS", seconds)), peak
+
+    def dbt(self, args: list[str], as_of: dt.date) -> tuple[float, float]:
+        command = _command(args, self.target, {"activity__as_of_date": as_of.isoformat()})
+        if os.path.exists("/usr/bin/time"):  # GNU time: the peak RSS of dbt itself
+            command = ["/usr/bin/time", "-f", "%M", *command]
+        return self.run(command)
+
+    def settings_query(self, sql: str):
+        old = {k: os.environ.get(k) for k in self.env}
+        os.environ.update(self.env)
+        try:
+            return self.settings.query(sql)[1][0]
+        finally:
+            for key, value in old.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def sql(self, sql: str, timeout: float | None = None) -> tuple[float, float]:
+        return self.run(
+            [sys.executable, "-m", "activity_metrics.bench", "--sql-worker", sql], timeout
+        )
+
+
+def _own_peak_mb() -> float:
+    """VmHWM of this process (ru_maxrss would include the parent's pages from before exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def sql_worker(sql: str) -> None:
+    """Child process: run one query against the warehouse of the environment, fetch all."""
+    settings = Settings.from_env(os.environ.get("ACTIVITY_TARGET"))
+    if settings.target == "postgres":
+        conn = settings.connect_postgres()
+        with conn.cursor() as cur:
+            cur.execute("set time zone 'UTC'")
+            cur.execute(f"set work_mem = '{os.environ.get('BENCH_WORK_MEM', '256MB')}'")
+            started = time.perf_counter()
+            cur.execute(sql)
+            rows = cur.fetchall()
+            seconds = time.perf_counter() - started
+        conn.close()
+    else:
+        import duckdb
+
+        with duckdb.connect(settings.duckdb_path, read_only=True) as con:
+            started = time.perf_counter()
+            rows = con.execute(sql).fetchall()
+            seconds = time.perf_counter() - started
+    # the query's own time (connecting and starting Python are not the query's cost)
+    print("SECONDS", seconds)
+    print("PEAK_MB", _own_peak_mb())
+    print("ROWS", json.dumps(sorted(rows, key=str), default=str))
+
+
+def floor_sql(schema: str) -> str:
+    return (
+        "select count(*) from (select distinct user_id, activity_date "
+        f"from {schema}.int_activity_events_unioned) as user_days"
+    )
+
+
+def snapshot_sql(schema: str, as_of: dt.date) -> str:
+    return (
+        "select "
+        + ", ".join(
+            f"sum(case when last_activity_date > date '{as_of - dt.timedelta(days=n)}' "
+            f"then 1 else 0 end) as active_{n}d"
+            for n in (1, 7, 30)
+        )
+        + f" from {schema}.user_last_activity where last_activity_date <= date '{as_of}'"
+    )
+
+
+def union_sql(raw: str, as_of: dt.date) -> str:
+    """The app's old method: a distinct union of every activity table, per window."""
+    start = as_of - dt.timedelta(days=29)
+    end = as_of + dt.timedelta(days=1)
+    branches = " union all ".join(
+        f"select {actor} as user_id, {ts} as occurred_at from {raw}.{table} "
+        f"where {ts} >= timestamp '{start}' and {ts} < timestamp '{end}'"
+        + (
+            " and event_type in ('login', 'session_recovery', 'mutation')"
+            if table == "activity_touches"
+            else ""
+        )
+        for table, (actor, ts) in ACTIVITY_TABLES.items()
+    )
+    windows = ", ".join(
+        f"count(distinct case when occurred_at >= timestamp '{as_of - dt.timedelta(days=n - 1)}' "
+        f"then activity.user_id end) as active_{n}d"
+        for n in (1, 7, 30)
+    )
+    return (
+        f"select {windows} from ({branches}) as activity inner join {raw}.users "
+        "on activity.user_id = users.id "
+        "where not coalesce(users.is_staff, false) and not coalesce(users.is_test, false)"
+    )
+
+
+def _median_row(timing: Timing) -> str:
+    return f"{timing.median:9.3f} s  (runs: {', '.join(f'{t:.3f}' for t in timing.seconds)})"
+
+
+def _rows(output: str):
+    line = next(line for line in output.splitlines() if line.startswith("ROWS "))
+    return json.loads(line[5:])
+
+
+def compiled_sweep_sql(warehouse: BenchWarehouse, as_of: dt.date) -> str:
+    warehouse.dbt(["compile", "--select", "fct_active_users_daily", "--full-refresh"], as_of)
+    path = os.path.join(
+        PROJECT_DIR,
+        "target/compiled/activity_metrics/models/marts/activity/fct_active_users_daily.sql",
+    )
+    with open(path) as fh:
+        return fh.read()
+
+
+def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
+    mf = os.path.join(os.path.dirname(sys.executable), "mf")
+    warehouse.run(
+        [
+            mf,
+            "query",
+            "--metrics",
+            "wau_cumulative,mau_cumulative",
+            "--group-by",
+            "metric_time__day",
+            "--start-time",
+            first.isoformat(),
+            "--end-time",
+            as_of.isoformat(),
+            "--explain",
+        ]
+    )
+    text = warehouse.last_output
+    start = text.index("\n", text.index("SQL (remove --explain")) + 1
+    return text[start:].strip()
+
+
+def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -> dict:
+    users, days = SIZES[size]
+    end = dt.date(2026, 6, 30)
+    results: dict[str, Timing] = {}
+
+    def timed(name: str, step):
+        seconds, peak = step()
+        timing = results.setdefault(name, Timing())
+        timing.seconds.append(seconds)
+        timing.peak_mb.append(peak)
+        print(f"  [{target} {size}] {name}: {seconds:.3f} s", flush=True)
+
+    histories = {}
+    for label, history_days in (("1y", days // 2), ("2y", days)):
+        warehouse = BenchWarehouse(target, f"{size.lower()}_{label}")
+        started = time.perf_counter()
+        tables = generate(GeneratorConfig(users=users, days=history_days, seed=seed, end_date=end))
+        rows = sum(t["id"][0].size for t in tables.values())
+        warehouse.load(tables)
+        del tables
+        print(
+            f"[{target} {size}] {label}: {rows:,} raw rows loaded in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        warehouse.dbt(["seed"], end)
+        histories[label] = (warehouse, rows)
+    as_of = end - dt.timedelta(days=1)  # the last day is appended by the nightly run
+    big, big_rows = histories["2y"]
+
+    # 1. full build vs the floor, alternating
+    for _ in range(runs):
+        timed("full build", lambda: big.dbt(["build", "--full-refresh"], as_of))
+        timed("floor", lambda: big.sql(floor_sql(big.schema)))
+    user_days = _rows(big.last_output)[0][0]
+
+    # 2. the sweep vs MetricFlow's spine join on the same user-day table
+    (first_day,) = big.settings_query(
+        f"select min(date_day) from {big.schema}.fct_active_users_daily"
+    )
+    sweep = compiled_sweep_sql(big, as_of)
+    spine = metricflow_spine_sql(big, first_day, as_of)
+    sweep_q = f"select date_day, wau, mau from ({sweep}) as sweep"
+    spine_q = f"select metric_time__day, wau_cumulative, mau_cumulative from ({spine}) as spine"
+    spine_rows = None
+    for _ in range(runs):
+        timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
+        sweep_rows = _rows(big.last_output)
+        if results.get("rolling: MetricFlow spine join", Timing([0.0])).seconds[-1] == float("inf"):
+            continue  # timed out once: a lower bound, not worth repeating
+        timed("rolling: MetricFlow spine join", lambda: big.sql(spine_q, timeout))
+        if big.last_output:
+            spine_rows = _rows(big.last_output)
+    normalise = lambda rows: [(str(r[0])[:10], int(r[1]), int(r[2])) for r in rows]  # noqa: E731
+    rolling_equal = None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
+
+    # 3. nightly incremental after appending one day, 1 and 2 years of history
+    for warehouse, _ in histories.values():
+        if warehouse is not big:
+            warehouse.dbt(["build", "--full-refresh"], as_of)
+    for _ in range(runs):
+        for label, (warehouse, _) in histories.items():
+            timed(f"nightly, {label} history", lambda w=warehouse: w.dbt(["build"], end))
+    # 4. the snapshot vs the union of every table (the app's old method)
+    for _ in range(runs):
+        timed(
+            "snapshot: one line on user_last_activity",
+            lambda: big.sql(snapshot_sql(big.schema, end)),
+        )
+        snapshot_rows = _rows(big.last_output)
+        timed("snapshot: union of all tables", lambda: big.sql(union_sql(big.raw_schema, end)))
+        union_rows = _rows(big.last_output)
+    snapshot_equal = [tuple(int(v) for v in r) for r in snapshot_rows] == [
+        tuple(int(v) for v in r) for r in union_rows
+    ]
+    return {
+        "target": target,
+        "size": size,
+        "users": users,
+        "days": days,
+        "raw_rows": big_rows,
+        "user_days": user_days,
+        "results": results,
+        "rolling_equal": rolling_equal,
+        "snapshot_equal": snapshot_equal,
+        "timeout": timeout,
+    }
+
+
+TARGETS = (
+    # (label, numerator, denominator, comparison, bound, what it means)
+    (
+        "rolling series vs spine join",
+        "rolling: MetricFlow spine join",
+        "rolling: sweep (ours)",
+        ">=",
+        30.0,
+        "sweep at least 30x faster",
+    ),
+    ("full build vs floor", "full build", "floor", "<=", 3.0, "full build within 3x of the floor"),
+    (
+        "nightly vs full build",
+        "nightly, 2y history",
+        "full build",
+        "<=",
+        0.10,
+        "nightly at most 10% of the full build",
+    ),
+    (
+        "nightly 2y vs 1y",
+        "nightly, 2y history",
+        "nightly, 1y history",
+        "<=",
+        1.3,
+        "nightly cost follows new data, not history",
+    ),
+    (
+        "snapshot vs union",
+        "snapshot: union of all tables",
+        "snapshot: one line on user_last_activity",
+        ">=",
+        100.0,
+        "snapshot at least 100x faster",
+    ),
+)
+
+
+def render(outcomes: list[dict], runs: int) -> str:
+    lines = []
+    for outcome in outcomes:
+        results = outcome["results"]
+        lines += [
+            f"### {outcome['target']}, size {outcome['size']}: {outcome['users']:,} users x "
+            f"{outcome['days']} days, {outcome['raw_rows']:,} raw rows, "
+            f"{outcome['user_days']:,} user-days",
+            "",
+            f"Medians of {runs} runs, contenders alternated; peak RSS of the measuring process "
+            "(dbt or the SQL client; PostgreSQL's server memory is not included).",
+            "",
+            "| contender | median (s) | runs (s) | peak RSS (MB) |",
+            "|---|---:|---|---:|",
+        ]
+        for name, timing in results.items():
+            shown = [f"{t:.2f}" if t != float("inf") else "timed out" for t in timing.seconds]
+            median = f"{timing.median:.3f}" if timing.median != float("inf") else "> timeout"
+            lines.append(f"| {name} | {median} | {', '.join(shown)} | {timing.peak:.0f} |")
+        lines += ["", "| ratio | value | target | met |", "|---|---:|---|---|"]
+        for label, num, den, op, bound, meaning in TARGETS:
+            ratio = results[num].median / results[den].median
+            if ratio == float("inf"):  # the slower contender timed out: a lower bound
+                ratio_floor = outcome["timeout"] / results[den].median
+                met = True if op == ">=" and ratio_floor >= bound else None
+            else:
+                met = ratio >= bound if op == ">=" else ratio <= bound
+            value = (
+                f"{ratio:.2f}" if ratio != float("inf") else f"> {timeout_ratio(outcome, num, den)}"
+            )
+            lines.append(
+                f"| {label} ({num} / {den}) | {value} | {op} {bound:g} ({meaning}) | "
+                f"{ {True: 'yes', False: '**no**', None: 'unknown (timed out)'}[met] } |"
+            )
+        same = {
+            key: {True: "yes", False: "**NO**", None: "not compared (timed out)"}[outcome[key]]
+            for key in ("rolling_equal", "snapshot_equal")
+        }
+        lines += [
+            "",
+            f"Same numbers from both rolling methods: {same['rolling_equal']}; "
+            f"snapshot equals the union method: {same['snapshot_equal']}.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def timeout_ratio(outcome: dict, num: str, den: str) -> str:
+    return f"{outcome['timeout'] / outcome['results'][den].median:.0f}"
+
+
+def machine() -> str:
+    import duckdb
+
+    mem_kb = 0
+    try:
+        with open("/proc/meminfo") as fh:
+            mem_kb = int(fh.readline().split()[1])
+    except OSError:
+        pass
+    pg = "unreachable"
+    try:
+        conn = Settings("postgres").connect_postgres()
+        with conn.cursor() as cur:
+            cur.execute("show server_version")
+            pg = cur.fetchone()[0]
+        conn.close()
+    except WarehouseError:
+        pass
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores, {mem_kb / 1024 / 1024:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, PostgreSQL {pg} "
+        "(default settings; the models set work_mem=256MB)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--sql-worker"]:
+        sql_worker(argv[1])
+        return 0
+    parser = argparse.ArgumentParser(prog="activity-metrics bench", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+    parser.add_argument("--target", choices=["duckdb", "postgres", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", default=os.path.join(PROJECT_DIR, "BENCHMARKS.md"))
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds after which the spine join is stopped and reported as a lower bound",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 3:
+        print("note: fewer than 3 runs; medians of 3 or more are what BENCHMARKS.md reports")
+    targets = ["duckdb", "postgres"] if args.target == "both" else [args.target]
+    outcomes = []
+    try:
+        for target in targets:
+            if target == "postgres":
+                Settings("postgres").connect_postgres().close()
+            outcomes.append(bench_engine(target, args.size, args.runs, args.seed, args.timeout))
+            if not args.keep:
+                for name in ("1y", "2y"):
+                    BenchWarehouse(target, f"{args.size.lower()}_{name}").drop()
+    except WarehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = render(outcomes, args.runs)
+    print()
+    print(report)
+    header = (
+        "# Benchmarks\n\nMeasured by `activity-metrics bench` (`make bench`) on "
+        f"{dt.date.today()}: {machine()}.\n\n"
+    )
+    with open(args.output, "w") as fh:
+        fh.write(header + report)
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
