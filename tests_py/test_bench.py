@@ -14,9 +14,9 @@ from conftest import postgres_or_skip
 def test_bench_smoke(tmp_path):
     postgres_or_skip()
     report = tmp_path / "BENCHMARKS.md"
+    command = [sys.executable, "-m", "activity_metrics.cli", "bench", "--size", "XS"]
     result = subprocess.run(
-        [sys.executable, "-m", "activity_metrics.cli", "bench", "--size", "XS", "--runs", "1"]
-        + ["--target", "both", "--output", str(report)],
+        [*command, "--runs", "1", "--target", "both", "--output", str(report)],
         capture_output=True,
         text=True,
         check=False,
