@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/.profiles
 export ACTIVITY_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint dbt-both pytest docs browser bench clean
+.PHONY: install demo test lint dbt-both pytest docs browser bench dashboard dashboard-reset clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -32,8 +32,8 @@ demo: install
 	@echo "or open the warehouse: $(BIN)/python -c \"import duckdb; duckdb.connect('activity_metrics.duckdb').sql('from analytics.fct_active_users_daily order by date_day desc limit 10').show()\""
 
 lint: install
-	$(BIN)/ruff check src tests_py
-	$(BIN)/ruff format --check src tests_py
+	$(BIN)/ruff check src tests_py dashboards
+	$(BIN)/ruff format --check src tests_py dashboards
 	@# lint against an empty scratch database, so an existing warehouse (make demo) does not
 	@# switch the incremental models to their incremental branch while compiling
 	rm -f $(CURDIR)/target/sqlfluff.duckdb && mkdir -p $(CURDIR)/target
@@ -75,6 +75,15 @@ SIZE ?= S
 TARGET ?= both
 bench: install
 	$(BIN)/activity-metrics bench --size $(SIZE) --target $(TARGET) --runs 3
+
+# Superset over the warehouse (PostgreSQL by default; ACTIVITY_TARGET=duckdb for the demo
+# file): installs it into .superset-venv from the lock file (once), bootstraps .superset/,
+# imports dashboards/superset/bundle, serves on 127.0.0.1:8088 (login admin / admin).
+dashboard: install
+	$(BIN)/python dashboards/superset/manage.py all
+
+dashboard-reset:
+	rm -rf .superset
 
 # Debian's chromium for the browser tests (never `playwright install`).
 browser:

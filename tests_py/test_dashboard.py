@@ -1,0 +1,143 @@
+"""The Superset dashboards, kept as code, in a real browser: the bundle imports twice
+without duplicates, every chart of every dashboard renders without an error, and the
+headline numbers equal activity_metrics_current. Screenshots in target/screenshots/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import sqlite3
+import sys
+import time
+
+import pytest
+from conftest import small_dataset
+from test_docs import chromium_path
+
+from activity_metrics.warehouse import PROJECT_DIR
+
+sys.path.insert(0, os.path.join(PROJECT_DIR, "dashboards", "superset"))
+import manage
+
+pytestmark = pytest.mark.postgres
+END = dt.date(2024, 8, 31)
+DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring")
+SCREENSHOTS = os.path.join(PROJECT_DIR, "target", "screenshots")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def metadata_counts(home):
+    with sqlite3.connect(os.path.join(home, "superset.db")) as con:
+        return {
+            table: con.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("dbs", "tables", "slices", "dashboards")
+        }
+
+
+def wait_for_charts(page, timeout=90):
+    """Every chart holder shows a chart (canvas, table or big number), none an error."""
+    deadline = time.monotonic() + timeout
+    while True:
+        holders = page.locator(".dashboard-component-chart-holder")
+        states = []
+        for i in range(holders.count()):
+            holder = holders.nth(i)
+            text = holder.inner_text()
+            drawn = holder.locator("canvas, table, .header-line").count() > 0
+            states.append(drawn and "Waiting on" not in text and "Loading" not in text)
+        if holders.count() and all(states):
+            return holders
+        if time.monotonic() > deadline:
+            raise AssertionError(f"charts not rendered after {timeout} s: {states}")
+        time.sleep(1)
+
+
+def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tmp_path):
+    warehouse = make_warehouse("postgres", "superset")
+    warehouse.load(small_dataset(8, 300, 60, END))
+    warehouse.build(END)
+    monkeypatch.setenv("ACTIVITY_POSTGRES_SCHEMA", warehouse.schema)
+    home = str(tmp_path / "superset_home")
+
+    manage.install()
+    manage.bootstrap(home)
+    manage.import_bundle(home, "postgres")
+    first = metadata_counts(home)
+    manage.import_bundle(home, "postgres")  # idempotent: no duplicates
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 7, "slices": 14, "dashboards": 3}
+
+    (current,) = warehouse.query(
+        f"select dau, wau, mau, total_users, stickiness, dau_pct, mau_pct "
+        f"from {warehouse.schema}.activity_metrics_current"
+    )
+    dau, wau, mau, total_users, stickiness, dau_pct, mau_pct = current
+    expected_headline = {
+        "DAU": f"{dau:,}",
+        "WAU": f"{wau:,}",
+        "MAU": f"{mau:,}",
+        "Total users": f"{total_users:,}",
+        "Stickiness": f"{stickiness * 100:.2f}%",
+        "DAU share of users": f"{dau_pct * 100:.2f}%",
+        "MAU share of users": f"{mau_pct * 100:.2f}%",
+    }
+
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = manage.serve(home, port, background=True)
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    blocked = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            context = browser.new_context(viewport={"width": 1600, "height": 1200})
+
+            def only_local(route):  # the telemetry pixel and anything else outside
+                if route.request.url.startswith(base):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.goto(f"{base}/login/")
+            page.fill("#username", manage.ADMIN)
+            page.fill("#password", manage.ADMIN_PASSWORD)
+            page.keyboard.press("Enter")
+            page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=60_000)
+            for slug in DASHBOARDS:
+                page.goto(f"{base}/superset/dashboard/{slug}/")
+                page.wait_for_selector(".dashboard-component-chart-holder", timeout=60_000)
+                holders = wait_for_charts(page)
+                errors = page.locator("[role=alert]").all_inner_texts()
+                assert not errors, (slug, errors)
+                shown = {}
+                for i in range(holders.count()):
+                    holder = holders.nth(i)
+                    title = holder.inner_text().split("\n", 1)[0].strip()
+                    numbers = holder.locator(".header-line").all_inner_texts()
+                    if numbers:
+                        shown[title] = numbers[0].strip()
+                if slug == "activity-headline":
+                    assert shown == expected_headline
+                time.sleep(2)  # let the line charts finish animating for the screenshot
+                page.screenshot(
+                    path=os.path.join(SCREENSHOTS, f"superset_{slug}.png"), full_page=True
+                )
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert all("scarf" in url for url in blocked), blocked
