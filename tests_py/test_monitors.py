@@ -4,6 +4,9 @@ stay quiet on healthy data: each check shown failing and passing, on both engine
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from conftest import run_results
@@ -101,6 +104,18 @@ def test_monitors_fire_on_each_failure_mode(make_warehouse, target):
         if name == "healthy":
             # data through yesterday passes source freshness
             assert warehouse.dbt(["source", "freshness"], {}).returncode == 0
+        if name == "backfill_never_ran" and target == "duckdb":
+            # the nightly build only warned; the validation command fails on it
+            validate = subprocess.run(
+                [sys.executable, "-m", "activity_metrics.cli", "validate", "--as-of", str(end)],
+                env={**os.environ, **warehouse.env, "ACTIVITY_TARGET": target},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert validate.returncode == 1, validate.stdout[-2000:]
+            assert "FAIL app_last_activity_all_users" in validate.stdout
+            assert "validation FAILED" in validate.stderr
         warehouse.drop()
 
 
