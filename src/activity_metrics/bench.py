@@ -446,6 +446,9 @@ def render(outcomes: list[dict], runs: int) -> str:
     return "\n".join(lines)
 
 
+READING_MARKER = "<!-- reading: kept by activity-metrics bench -->"
+
+
 def timeout_ratio(outcome: dict, num: str, den: str) -> str:
     return f"{outcome['timeout'] / outcome['results'][den].median:.0f}"
 
@@ -518,8 +521,15 @@ def main(argv: list[str] | None = None) -> int:
         "# Benchmarks\n\nMeasured by `activity-metrics bench` (`make bench`) on "
         f"{dt.date.today()}: {machine()}.\n\n"
     )
+    # a hand-written reading below the marker survives a new run
+    kept = ""
+    if os.path.exists(args.output):
+        with open(args.output) as fh:
+            previous = fh.read()
+        if READING_MARKER in previous:
+            kept = "\n" + previous[previous.index(READING_MARKER) :]
     with open(args.output, "w") as fh:
-        fh.write(header + report)
+        fh.write(header + report + kept)
     print(f"written to {args.output}")
     return 0
 
