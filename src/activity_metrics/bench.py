@@ -141,6 +141,7 @@ class BenchWarehouse:
                     os.environ[key] = value
 
     def sql(self, sql: str, timeout: float | None = None) -> tuple[float, float]:
+        self.env["BENCH_TIMEOUT_SECONDS"] = str(timeout or 0)
         return self.run(
             [sys.executable, "-m", "activity_metrics.bench", "--sql-worker", sql], timeout
         )
@@ -163,6 +164,9 @@ def sql_worker(sql: str) -> None:
         with conn.cursor() as cur:
             cur.execute("set time zone 'UTC'")
             cur.execute(f"set work_mem = '{os.environ.get('BENCH_WORK_MEM', '256MB')}'")
+            # a killed client does not stop its query: let the server stop it too
+            timeout_ms = int(float(os.environ.get("BENCH_TIMEOUT_SECONDS", "0")) * 1000)
+            cur.execute(f"set statement_timeout = {timeout_ms}")
             started = time.perf_counter()
             cur.execute(sql)
             rows = cur.fetchall()
