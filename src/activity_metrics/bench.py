@@ -165,7 +165,8 @@ def sql_worker(sql: str) -> None:
             cur.execute("set time zone 'UTC'")
             cur.execute(f"set work_mem = '{os.environ.get('BENCH_WORK_MEM', '256MB')}'")
             # a killed client does not stop its query: let the server stop it too
-            timeout_ms = int(float(os.environ.get("BENCH_TIMEOUT_SECONDS", "0")) * 1000)
+            timeout_s = float(os.environ.get("BENCH_TIMEOUT_SECONDS", "0"))
+            timeout_ms = int((timeout_s + 5) * 1000) if timeout_s else 0
             cur.execute(f"set statement_timeout = {timeout_ms}")
             started = time.perf_counter()
             cur.execute(sql)
