@@ -88,6 +88,8 @@ def test_cli_session(make_warehouse, target, monkeypatch):
         assert len(api.get_active_users(days, target=target)) == expected
     with pytest.raises(WarehouseError, match="outside the data"):
         api.get_activity_metrics(dt.date(1999, 1, 1), target=target)
+    with pytest.raises(WarehouseError, match="is as of"):
+        api.get_active_users(7, as_of=past, target=target)
 
     # compare-methods: published >= each method, with the runbook's reading
     compared = run_cli(["compare-methods", "--days", "14", "--json"], env)

@@ -83,12 +83,18 @@ def get_active_users(
     days: int, as_of: dt.date | None = None, target: str | Settings | None = None
 ) -> list[int]:
     """Ids of the users whose last counted activity falls within the `days` days ending on
-    `as_of` (default: the warehouse's as-of date): days=1 is DAU, 7 WAU, 30 MAU. Only
-    exact for the warehouse's own as-of date or later history of user_last_activity."""
+    the warehouse's as-of date: days=1 is DAU, 7 WAU, 30 MAU. user_last_activity holds the
+    last activity as of that date only, so another `as_of` is refused (rebuild with it)."""
     if days < 1:
         raise WarehouseError(f"days must be at least 1, not {days}")
     settings = _settings(target)
-    as_of = as_of or current_as_of(settings)
+    built_as_of = current_as_of(settings)
+    if as_of is not None and as_of != built_as_of:
+        raise WarehouseError(
+            f"user_last_activity is as of {built_as_of}, not {as_of}: "
+            f"run `activity-metrics build --as-of {as_of}` first"
+        )
+    as_of = built_as_of
     _, rows = settings.query(
         f"select user_id from {_relation(settings, 'user_last_activity')} "
         "where last_activity_date <= %s and last_activity_date > %s order by user_id",
