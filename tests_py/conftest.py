@@ -11,7 +11,7 @@ import pytest
 
 from activity_metrics.dbt_runner import run_dbt
 from activity_metrics.generator import GeneratorConfig, generate, write_duckdb, write_postgres
-from activity_metrics.warehouse import PROJECT_DIR, Settings, WarehouseError
+from activity_metrics.warehouse import PROJECT_DIR, Settings, WarehouseError, warehouse_env
 
 
 def postgres_or_skip() -> Settings:
@@ -34,12 +34,8 @@ class Warehouse:
         suffix = f"{name}_{uuid.uuid4().hex[:8]}"
         self.raw_schema = f"raw_{suffix}"
         self.schema = f"analytics_{suffix}"
-        self.env = {"ACTIVITY_SOURCE_SCHEMA": self.raw_schema}
-        if target == "duckdb":
-            self.path = str(tmp_path / f"{suffix}.duckdb")
-            self.env.update(ACTIVITY_DUCKDB_PATH=self.path, ACTIVITY_DUCKDB_SCHEMA=self.schema)
-        else:
-            self.env.update(ACTIVITY_POSTGRES_SCHEMA=self.schema)
+        self.path = str(tmp_path / f"{suffix}.duckdb")
+        self.env = warehouse_env(target, self.raw_schema, self.schema, self.path)
         self.settings = Settings(target)
 
     def load(self, tables):

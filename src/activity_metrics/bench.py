@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .dbt_runner import _command, profiles_dir
 from .generator import ACTIVITY_TABLES, GeneratorConfig, generate, write_duckdb, write_postgres
-from .warehouse import PROJECT_DIR, Settings, WarehouseError
+from .warehouse import PROJECT_DIR, Settings, WarehouseError, warehouse_env
 
 # users x days of history (the 2-year dataset; the 1-year one has half the days).
 # XS is the CI smoke size: it proves the benchmark runs, its timings mean nothing.
@@ -55,13 +55,10 @@ class BenchWarehouse:
         self.target = target
         self.raw_schema = f"raw_bench_{name}"
         self.schema = f"analytics_bench_{name}"
-        self.env = {"ACTIVITY_SOURCE_SCHEMA": self.raw_schema, "ACTIVITY_TARGET": target}
+        self.path = os.path.join(PROJECT_DIR, "target", "bench", f"{name}.duckdb")
         if target == "duckdb":
-            os.makedirs(os.path.join(PROJECT_DIR, "target", "bench"), exist_ok=True)
-            self.path = os.path.join(PROJECT_DIR, "target", "bench", f"{name}.duckdb")
-            self.env.update(ACTIVITY_DUCKDB_PATH=self.path, ACTIVITY_DUCKDB_SCHEMA=self.schema)
-        else:
-            self.env.update(ACTIVITY_POSTGRES_SCHEMA=self.schema)
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.env = warehouse_env(target, self.raw_schema, self.schema, self.path)
         self.settings = Settings(target)
 
     def load(self, tables):

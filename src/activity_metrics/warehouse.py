@@ -87,6 +87,17 @@ class Settings:
             conn.close()
 
 
+def warehouse_env(target: str, raw_schema: str, schema: str, duckdb_path: str | None) -> dict:
+    """The environment variables that point the profile, the CLI and the generator at one
+    warehouse of its own: raw tables in `raw_schema`, models in `schema`."""
+    env = {"ACTIVITY_SOURCE_SCHEMA": raw_schema, "ACTIVITY_TARGET": target}
+    if target == "duckdb":
+        env.update(ACTIVITY_DUCKDB_PATH=duckdb_path, ACTIVITY_DUCKDB_SCHEMA=schema)
+    else:
+        env.update(ACTIVITY_POSTGRES_SCHEMA=schema)
+    return env
+
+
 def _not_built(exc: Exception) -> str:
     first = str(exc).strip().splitlines()[0]
     return f"the warehouse is not built yet ({first}): run `activity-metrics build`"
