@@ -32,7 +32,8 @@
     {%- for name, minimum in [
         ('activity__wau_days', 1),
         ('activity__mau_days', 1),
-        ('activity__lookback_days', 0),
+        ('activity__id_margin', 0),
+        ('activity__loaded_at_margin_hours', 0),
         ('activity__validation_days', 1),
     ] -%}
         {%- set value = var(name) -%}
@@ -41,6 +42,27 @@
             {{- exceptions.raise_compiler_error(
                 name ~ "=" ~ value ~ " must be a whole number >= "
                 ~ minimum ~ ".") -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set loaded_at_columns = var('activity__loaded_at_columns', {}) -%}
+    {%- if loaded_at_columns is not mapping -%}
+        {{- exceptions.raise_compiler_error(
+            "activity__loaded_at_columns must map source names to column names,"
+            ~ " e.g. {send_transactions: _fivetran_synced}.") -}}
+    {%- endif -%}
+    {%- set source_names = activity_metrics.activity_sources()
+        | map(attribute='source_name') | list -%}
+    {%- for source_name, column in loaded_at_columns.items() -%}
+        {%- if source_name not in source_names -%}
+            {{- exceptions.raise_compiler_error(
+                "activity__loaded_at_columns: '" ~ source_name
+                ~ "' is not an activity source (" ~ source_names | join(', ')
+                ~ ").") -}}
+        {%- endif -%}
+        {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column | string) -%}
+            {{- exceptions.raise_compiler_error(
+                "activity__loaded_at_columns: '" ~ column
+                ~ "' is not a column name.") -}}
         {%- endif -%}
     {%- endfor -%}
     {%- if var('activity__wau_days') > var('activity__mau_days') -%}

@@ -51,7 +51,11 @@ class Warehouse:
     def dbt(self, args, dbt_vars, expect_success=True):
         result = run_dbt(args, self.target, dbt_vars, env=self.env, capture=True)
         if expect_success and result.returncode != 0:
-            tail = "\n".join(result.stdout.splitlines()[-40:])
+            lines = result.stdout.splitlines()
+            start = next(
+                (i for i, line in enumerate(lines) if "Completed with" in line), len(lines) - 40
+            )
+            tail = "\n".join(lines[start : start + 60])
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{tail}")
         return result
 

@@ -105,25 +105,40 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert validate.returncode == 0, validate.stdout[-2000:] + validate.stderr
     assert "app_last_activity_all_users" in validate.stdout
 
-    # late rows older than the lookback: compare-methods flags the stale series, backfill
-    # repairs it and reports the changed days
-    late_rows = (
+    # rows arriving three weeks late, with the new ids the app gives them: the nightly
+    # build lands them on their day, no backfill
+    dau_sql = "select dau from {s}.fct_active_users_daily where date_day = '%s'"
+    (dau_before,) = one_row(warehouse, dau_sql % late_day)
+    insert = (
         "insert into {r}.send_transactions (id, sender_user_id, amount, currency, status, "
-        "created_at) select 900000 + id, id, 1, 'USD', 'completed', "
-        f"timestamp '{late_day} 12:00:00' from {{r}}.users where id <= 40"
+        "created_at) select {offset} + id, id, 1, 'USD', 'completed', "
+        "timestamp '{day} 12:00:00' from {r}.users where id <= 40"
     )
-    warehouse.execute(late_rows.format(r=warehouse.raw_schema))
-    stale = run_cli(["build", "--as-of", str(END)], env)
-    assert stale.returncode == 1 and "assert_user_day_fact_matches_events" in stale.stdout
+    warehouse.execute(insert.format(r=warehouse.raw_schema, offset=900000, day=late_day))
+    nightly = run_cli(["build", "--as-of", str(END)], env)
+    assert nightly.returncode == 0, nightly.stdout[-3000:]
+    (dau_late,) = one_row(warehouse, dau_sql % late_day)
+    assert dau_late > dau_before
+
+    # rows arriving with old ids (a restored backup) are below every high-water mark:
+    # the nightly build cannot see them; validate names their day and the repair
+    old_day = END - dt.timedelta(days=30)
+    (dau_old_before,) = one_row(warehouse, dau_sql % old_day)
+    warehouse.execute(insert.format(r=warehouse.raw_schema, offset=-100000, day=old_day))
+    assert run_cli(["build", "--as-of", str(END)], env).returncode == 0
+    unseen = run_cli(["validate", "--as-of", str(END)], env)
+    assert unseen.returncode == 1, unseen.stdout[-2000:]
+    assert "assert_activity_events_match_raw_tables" in unseen.stdout
+    assert f"repair: activity-metrics backfill --start {old_day} --end {old_day}" in unseen.stdout
     backfill = run_cli(
-        ["backfill", "--start", str(late_day), "--end", str(END), "--as-of", str(END)], env
+        ["backfill", "--start", str(old_day), "--end", str(old_day), "--as-of", str(END)], env
     )
     assert backfill.returncode == 0, backfill.stdout[-3000:]
-    assert f"  {late_day}: dau" in backfill.stdout
-    (dau_after,) = one_row(
-        warehouse, f"select dau from {{s}}.fct_active_users_daily where date_day = '{late_day}'"
-    )
-    assert f"-> {dau_after}" in backfill.stdout
+    assert f"  {old_day}: dau {dau_old_before} ->" in backfill.stdout
+    (dau_after,) = one_row(warehouse, dau_sql % old_day)
+    assert dau_after > dau_old_before and f"-> {dau_after}" in backfill.stdout
+    healthy = run_cli(["validate", "--as-of", str(END)], env)
+    assert healthy.returncode == 0, healthy.stdout[-2000:]
 
     warehouse.execute(f"update {warehouse.schema}.activity_metrics_current set dau = dau + 1")
     broken = run_cli(["validate", "--as-of", str(END)], env)

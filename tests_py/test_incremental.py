@@ -1,112 +1,248 @@
-"""Full refresh, then nightly incremental runs with late rows, then a backfill: every row
-equals a full rebuild of the same data (the Snowplow way)."""
+"""Nightly incremental runs against a full rebuild of the same data (the Snowplow way).
+
+One history, replayed night by night on a real warehouse: rows arriving up to three
+weeks late (with the new ids an app database gives them), users flagged test or staff,
+unflagged, soft-deleted with a deletion dated in the past, a nightly run killed with
+SIGKILL in the middle of the nightly path, and an as-of date that moves back and
+forth. After every night the warehouse must equal a full rebuild figure by figure,
+with no backfill. Then rows that arrive late with old ids (a replica restored from a
+backup), which no high-water mark can see: the weekly validation names them and a
+backfill repairs them. And a lost high-water mark (the events table dropped) falls
+back to a full rebuild.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import time
 
 import numpy as np
 import pytest
 from conftest import run_results, small_dataset
 from test_metrics_exact import assert_matches_reference
 
-from activity_metrics.generator import ACTIVITY_TABLES, US_PER_DAY
+from activity_metrics.dbt_runner import _command
+from activity_metrics.generator import (
+    ACTIVITY_TABLES,
+    US_PER_DAY,
+    arrived_by,
+    number_by_arrival,
+)
+from activity_metrics.warehouse import PROJECT_DIR
 
+EPOCH = dt.date(1970, 1, 1)
+# the published columns of each model (bookkeeping columns such as dbt_loaded_at
+# differ between runs by design)
 MODELS = {
-    "fct_user_activity_daily": "user_id, activity_date",
-    "fct_active_users_daily": "date_day",
-    "user_last_activity": "user_id",
-    "activity_metrics_current": "as_of_date",
+    "fct_user_activity_daily": (
+        "user_id, activity_date",
+        "user_id, activity_date, activity_count, session_count, mutation_count, "
+        "transaction_count, transactional_count, touch_log_count, activity_touches_count, "
+        "first_activity_at, last_activity_at, last_activity_source",
+    ),
+    "fct_active_users_daily": (
+        "date_day",
+        "date_day, dau, wau, mau, total_users, dau_pct, wau_pct, mau_pct, stickiness",
+    ),
+    "user_last_activity": (
+        "user_id",
+        "user_id, first_activity_at, last_activity_at, last_activity_source, "
+        "first_activity_date, last_activity_date, active_days, app_last_activity_at, "
+        "created_at, deleted_at",
+    ),
+    "activity_metrics_current": ("as_of_date", "*"),
+    "activity_method_comparison": ("date_day", "*"),
+    "activity_rows_accounted": ("source_name, row_status", "*"),
 }
-
-
-def arrived_by(tables, cutoff_us, delay_us):
-    """The raw tables as they stood at cutoff: a row arrives at its timestamp plus its delay."""
-    out = {"users": tables["users"]}
-    for name, (_, ts_col) in ACTIVITY_TABLES.items():
-        ts, mask = tables[name][ts_col]
-        arrival = np.where(mask if mask is not None else False, 0, ts) + delay_us[name]
-        keep = arrival < cutoff_us
-        out[name] = {
-            col: (vals[keep], None if m is None else m[keep])
-            for col, (vals, m) in tables[name].items()
-        }
-    return out
+# the nightly path, in build order: a run is killed as each of these starts
+NIGHTLY_PATH = [
+    "int_users_tracked",
+    "int_activity_events_classified",
+    "fct_user_activity_daily",
+    "fct_active_users_daily",
+    "user_last_activity",
+]
+# small enough that the test's late rows with old ids fall outside it
+ID_MARGIN = {"activity__id_margin": 3}
 
 
 def snapshot(warehouse):
-    out = {}
-    for model, order in MODELS.items():
-        columns = (
-            "*"
-            if model != "fct_user_activity_daily"
-            else (
-                "user_id, activity_date, activity_count, first_activity_at, last_activity_at, "
-                "last_activity_source, session_count, mutation_count, transaction_count"
-            )
-        )
-        out[model] = warehouse.query(
-            f"select {columns} from {warehouse.schema}.{model} order by {order}"
-        )
-    return out
+    return {
+        model: warehouse.query(f"select {columns} from {warehouse.schema}.{model} order by {order}")
+        for model, (order, columns) in MODELS.items()
+    }
+
+
+def cutoff(day: dt.date) -> int:
+    """The end of a day, in microseconds since the epoch: what has arrived by then."""
+    return ((day - EPOCH).days + 1) * US_PER_DAY
+
+
+def late_arrivals(tables, rng):
+    """Per table, how late each row arrives: 10% one to three days, 4% five days to
+    three weeks; and which rows come from a restored backup (arrive at the very end,
+    numbered as if they had arrived on time)."""
+    delay, backup = {}, {}
+    for name in ACTIVITY_TABLES:
+        draw = rng.random(tables[name]["id"][0].size)
+        days = np.where(draw < 0.10, rng.integers(1, 4, draw.size), 0)
+        days = np.where((draw >= 0.10) & (draw < 0.14), rng.integers(5, 22, draw.size), days)
+        delay[name] = days * US_PER_DAY
+        backup[name] = np.where(draw > 0.99, 10_000 * US_PER_DAY, 0)
+    return delay, backup
+
+
+def with_users(tables, users):
+    return {**tables, "users": users}
+
+
+def flag_users(users, rng, deleted_on: dt.date):
+    """Users flagged test or staff, unflagged, and soft-deleted (dated in the past)."""
+    ids = users["id"][0]
+    is_test, is_staff = users["is_test"][0].copy(), users["is_staff"][0].copy()
+    deleted, deleted_mask = users["deleted_at"][0].copy(), users["deleted_at"][1].copy()
+    pick = rng.choice(ids.size, 30, replace=False)
+    is_test[pick[:8]] = True
+    is_staff[pick[8:14]] = True
+    was_test = np.flatnonzero(users["is_test"][0])
+    is_test[was_test[:3]] = False  # unflagged: their history counts again
+    deleted[pick[14:30]] = (deleted_on - EPOCH).days * US_PER_DAY + 3_600_000_000
+    deleted_mask[pick[14:30]] = False
+    return {
+        **users,
+        "is_test": (is_test, None),
+        "is_staff": (is_staff, None),
+        "deleted_at": (deleted, deleted_mask),
+    }
+
+
+def killed_build(warehouse, as_of: dt.date, model: str) -> None:
+    """`dbt build` as of a day, killed with SIGKILL as `model` starts to run."""
+    command = _command(
+        ["build", "--no-use-colors"],
+        warehouse.target,
+        {"activity__as_of_date": as_of.isoformat(), **ID_MARGIN},
+    )
+    proc = subprocess.Popen(
+        command,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **warehouse.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "START" in line and f".{model} " in line:
+            time.sleep(0.05)  # let it begin its statements
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert any(f".{model} " in line for line in seen), "".join(seen[-20:])
 
 
 @pytest.mark.parametrize("target", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_incremental_runs_equal_full_rebuild(make_warehouse, target):
+def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     end = dt.date(2024, 11, 10)
-    tables = small_dataset(11, 400, 120, end, 0.03)
     rng = np.random.default_rng(5)
-    # 10% of rows arrive 1 to 3 days late (inside the default 3-day lookback); 2% arrive
-    # only at the very end, far beyond it: the nightly run cannot see those, a backfill can
-    delay_us = {}
-    for name in ACTIVITY_TABLES:
-        draw = rng.random(tables[name]["id"][0].size)
-        days_late = np.where(draw < 0.1, rng.integers(1, 4, draw.size), 0)
-        delay_us[name] = np.where(draw > 0.98, 100_000, days_late) * US_PER_DAY
-    epoch = dt.date(1970, 1, 1)
-    incremental = make_warehouse(target, "inc")
-    first = end - dt.timedelta(days=10)
-    incremental.load(arrived_by(tables, ((first - epoch).days + 1) * US_PER_DAY, delay_us))
-    incremental.build(first, full_refresh=True)
-    for as_of in (
-        first + dt.timedelta(days=2),
-        first + dt.timedelta(days=3),
-        first + dt.timedelta(days=7),
-        end,
-    ):
-        incremental.load(arrived_by(tables, ((as_of - epoch).days + 1) * US_PER_DAY, delay_us))
-        incremental.build(as_of)
-    # everything has arrived for days up to end - 3; the reference sees the same rows
-    final_tables = arrived_by(tables, ((end - epoch).days + 1) * US_PER_DAY, delay_us)
-    assert_matches_reference(incremental, final_tables, end, "UTC")
+    generated = small_dataset(11, 400, 150, end, 0.03)
+    delay, backup = late_arrivals(generated, rng)
+    for name in ACTIVITY_TABLES:  # carried along when rows are reordered (never loaded)
+        generated[name] = {
+            **generated[name],
+            "_delay": (delay[name], None),
+            "_backup": (backup[name], None),
+        }
+    # ids in arrival order, as the app's sequences assign them; backup rows keep
+    # the ids of their on-time arrival
+    tables = number_by_arrival(generated, delay)
+    delay = {name: tables[name]["_delay"][0] for name in ACTIVITY_TABLES}
+    everything = {name: delay[name] + tables[name]["_backup"][0] for name in ACTIVITY_TABLES}
+    users_before = tables["users"]
+    users_after = flag_users(users_before, rng, end - dt.timedelta(days=60))
 
+    incremental = make_warehouse(target, "inc")
     rebuilt = make_warehouse(target, "full")
-    rebuilt.load(final_tables)
+
+    arrived = [EPOCH]
+
+    def night(as_of, users, kill_at=None):
+        # raw rows never disappear: an as-of date moved back keeps what has arrived
+        arrived[0] = max(arrived[0], as_of)
+        state = with_users(arrived_by(tables, cutoff(arrived[0]), everything), users)
+        incremental.load(state)
+        if kill_at:
+            killed_build(incremental, as_of, kill_at)
+        incremental.build(as_of, extra_vars=ID_MARGIN)
+        return state
+
+    first = end - dt.timedelta(days=28)
+    night(first, users_before)
+    # an incremental run's first build is a full one; the nights after are nightly runs
+    nights = [
+        (first + dt.timedelta(days=1), users_before, None),
+        (first + dt.timedelta(days=2), users_before, NIGHTLY_PATH[2]),
+        (first + dt.timedelta(days=9), users_after, None),  # flags changed, 9 days at once
+        (first + dt.timedelta(days=5), users_after, None),  # as-of date moved back
+        (first + dt.timedelta(days=12), users_after, NIGHTLY_PATH[1]),
+        (first + dt.timedelta(days=20), users_before, NIGHTLY_PATH[0]),  # flags undone
+        (end - dt.timedelta(days=1), users_after, NIGHTLY_PATH[3]),
+        (end, users_after, NIGHTLY_PATH[4]),
+    ]
+    if target == "postgres":
+        nights = [night_ for night_ in nights if night_[2] in (None, NIGHTLY_PATH[2])]
+    for as_of, users, kill_at in nights:
+        state = night(as_of, users, kill_at)
+
+    # what has arrived by the end: the reference and a full rebuild see the same rows
+    assert_matches_reference(incremental, state, end, "UTC")
+    rebuilt.load(state)
     rebuilt.build(end, full_refresh=True)
     assert snapshot(incremental) == snapshot(rebuilt)
 
-    # rows older than the lookback: the nightly run cannot see them, a test says so,
-    # and a backfill of their range repairs the warehouse
-    incremental.load(tables)
-    rebuilt.load(tables)
-    late_vars = {"activity__as_of_date": end.isoformat()}
-    result = incremental.dbt(["build"], late_vars, expect_success=False)
-    assert result.returncode != 0, "late rows beyond the lookback went unnoticed"
-    status = {r["unique_id"].split(".")[2]: r["status"] for r in run_results()}
-    assert status["assert_user_day_fact_matches_events"] == "fail"
-    # the build stops there; the method comparison, rebuilt on its own, shows the
-    # published series fell below the methods recomputed from the raw tables
-    result = incremental.dbt(
-        ["build", "--select", "activity_method_comparison"], late_vars, expect_success=False
-    )
-    status = {r["unique_id"].split(".")[2]: r["status"] for r in run_results()}
-    assert status["combined_at_least_each_method"] == "fail"
+    # a replica restored from a backup: rows arrive with old ids, below every
+    # high-water mark. The nightly run cannot see them; the weekly validation
+    # (selector `full`) finds them, per source and day, and a backfill repairs them
+    restored = with_users(arrived_by(tables, cutoff(end), delay), users_after)
+    missing_days = set()
+    for name, (_, ts_col) in ACTIVITY_TABLES.items():
+        ts, ts_null = restored[name][ts_col]
+        keep = restored[name]["_backup"][0] > 0
+        if ts_null is not None:
+            keep &= ~ts_null
+        missing_days |= {EPOCH + dt.timedelta(days=int(t // US_PER_DAY)) for t in ts[keep]}
+    missing_days = sorted(missing_days)
+    assert missing_days, "the fixture has no restored rows"
+    incremental.load(restored)
+    incremental.build(end, extra_vars=ID_MARGIN)
+    end_vars = {"activity__as_of_date": end.isoformat(), **ID_MARGIN}
+    result = incremental.dbt(["test", "--selector", "full"], end_vars, expect_success=False)
+    assert result.returncode != 0, "restored rows with old ids went unnoticed"
+    status = {r["unique_id"].split(".")[2]: r for r in run_results()}
+    assert status["assert_activity_events_match_raw_tables"]["status"] == "fail"
+
     incremental.build(
         end,
         extra_vars={
-            "activity__backfill_start_date": (end - dt.timedelta(days=130)).isoformat(),
+            **ID_MARGIN,
+            "activity__backfill_start_date": missing_days[0].isoformat(),
             "activity__backfill_end_date": end.isoformat(),
         },
     )
+    rebuilt.load(restored)
     rebuilt.build(end, full_refresh=True)
+    assert snapshot(incremental) == snapshot(rebuilt)
+    incremental.dbt(["test", "--selector", "full"], end_vars)
+
+    # the high-water marks lost: the events table dropped. The next run reads every
+    # raw row again, says so, and ends equal to the full rebuild
+    cascade = " cascade" if target == "postgres" else ""
+    incremental.execute(f"drop table {incremental.schema}.int_activity_events_classified{cascade}")
+    result = incremental.build(end, extra_vars=ID_MARGIN)
+    assert "rebuilding every activity event" in result.stdout
     assert snapshot(incremental) == snapshot(rebuilt)

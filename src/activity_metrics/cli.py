@@ -232,8 +232,9 @@ def cmd_validate(args, settings: Settings) -> int:
     from .dbt_runner import read_run_results, run_dbt
 
     print("running the consistency and coverage tests (dbt test) ...")
+    # the weekly selection: every data test, the full-history reconciliations included
     result = run_dbt(
-        ["test", "--exclude", "test_type:unit", "--no-use-colors"],
+        ["test", "--selector", "validation", "--no-use-colors"],
         settings.target,
         _dbt_vars(args),
         capture=True,
@@ -266,6 +267,9 @@ def cmd_validate(args, settings: Settings) -> int:
                 "         classify them in seeds/activity_event_types.csv "
                 "(see the model activity_unclassified_event_types)"
             )
+    for r in failed:
+        if r["unique_id"].split(".")[2] == "assert_activity_events_match_raw_tables":
+            _print_unseen_rows(settings, r.get("compiled_code") or "")
     if failed or coverage_warnings:
         print(
             f"validation FAILED: {len(failed)} consistency test(s), "
@@ -275,6 +279,21 @@ def cmd_validate(args, settings: Settings) -> int:
         return 1
     print("validation passed: every consistency and coverage check holds")
     return 0
+
+
+def _print_unseen_rows(settings: Settings, compiled_sql: str) -> None:
+    """The days on which the raw tables hold rows the nightly runs never read (old ids
+    below the high-water mark), and the backfill that repairs them."""
+    if not compiled_sql.strip():
+        return
+    _, rows = settings.query(f"select * from ({compiled_sql}) as unseen order by 2, 1")
+    days = sorted({row[1] for row in rows})
+    print("\n  raw rows the nightly runs did not read (old ids: a restored or reloaded table):")
+    for source_name, day, raw_rows, stored_rows in rows[:15]:
+        print(f"    {day}  {source_name:<22} raw {raw_rows:,}  stored {stored_rows:,}")
+    if len(rows) > 15:
+        print(f"    ... and {len(rows) - 15} more")
+    print(f"  repair: activity-metrics backfill --start {days[0]} --end {days[-1]}")
 
 
 # --- build and backfill ---------------------------------------------------------------

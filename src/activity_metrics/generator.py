@@ -413,7 +413,48 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
         "deleted_at": (deleted, deleted_null),
         "last_activity_at": (last, missing),
     }
-    return {name: tables[name] for name in SCHEMA}
+    return number_by_arrival({name: tables[name] for name in SCHEMA})
+
+
+def arrival_times(tables: dict[str, Table], delay_us=None) -> dict[str, np.ndarray]:
+    """When each activity row reaches the warehouse: its timestamp (a row with a null
+    timestamp at the epoch) plus its delay, per table (delay_us: table -> array)."""
+    out = {}
+    for name, (_, ts_col) in ACTIVITY_TABLES.items():
+        ts, mask = tables[name][ts_col]
+        arrival = np.where(mask if mask is not None else False, 0, ts)
+        out[name] = arrival + (delay_us[name] if delay_us else 0)
+    return out
+
+
+def number_by_arrival(tables: dict[str, Table], delay_us=None) -> dict[str, Table]:
+    """Rows in the order they arrive, with ids 1..n in that order, as an app database
+    numbers them (a sequence assigns the id at insert). A row that arrives late (an
+    offline client's queue, a delayed job) gets a new, high id whatever its timestamp."""
+    arrivals = arrival_times(tables, delay_us)
+    out = dict(tables)
+    for name, arrival in arrivals.items():
+        order = np.argsort(arrival, kind="stable")
+        table = {
+            col: (vals[order], None if m is None else m[order])
+            for col, (vals, m) in tables[name].items()
+        }
+        table["id"] = (np.arange(1, order.size + 1, dtype=np.int64), None)
+        out[name] = table
+    return out
+
+
+def arrived_by(tables: dict[str, Table], cutoff_us: int, delay_us=None) -> dict[str, Table]:
+    """The raw tables as they stood at cutoff: a row arrives at its timestamp plus its
+    delay. Number the rows by arrival first (number_by_arrival with the same delays)."""
+    out = dict(tables)
+    for name, arrival in arrival_times(tables, delay_us).items():
+        keep = arrival < cutoff_us
+        out[name] = {
+            col: (vals[keep], None if m is None else m[keep])
+            for col, (vals, m) in tables[name].items()
+        }
+    return out
 
 
 def _mask(column: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
@@ -480,19 +521,36 @@ def ddl(name: str, schema: str, engine: str) -> str:
         typ = PG_TYPES[kind]
         if engine == "duckdb" and kind == "ts" and (name, column) not in DUCKDB_TZ_COLUMNS:
             typ = "timestamp"
+        if engine == "postgres" and column == "id":
+            typ += " primary key"  # as Django creates it; the nightly reads rely on it
         cols.append(f"{column} {typ}")
     return f"create table {schema}.{name} ({', '.join(cols)})"
 
 
-def write_duckdb(tables: dict[str, Table], path: str, schema: str, progress=None) -> int:
+def app_indexes(name: str, schema: str) -> list[str]:
+    """The indexes a Django app's table has besides its primary key: one per foreign
+    key to users (the actor column). No index on the activity timestamp: an app rarely
+    has one, and the project's nightly reads do not need it (they follow the id)."""
+    if name not in ACTIVITY_TABLES:
+        return []
+    actor = ACTIVITY_TABLES[name][0]
+    return [f"create index if not exists {name}_{actor}_idx on {schema}.{name} ({actor})"]
+
+
+def write_duckdb(
+    tables: dict[str, Table], path: str, schema: str, progress=None, append=False
+) -> int:
+    """Write the raw tables (append: add the rows to the existing tables, as an app's
+    inserts would)."""
     import duckdb
 
     rows = 0
     with duckdb.connect(path) as con:
         con.execute(f"create schema if not exists {schema}")
         for name, table in tables.items():
-            con.execute(f"drop table if exists {schema}.{name}")
-            con.execute(ddl(name, schema, "duckdb"))
+            if not append:
+                con.execute(f"drop table if exists {schema}.{name}")
+                con.execute(ddl(name, schema, "duckdb"))
             arrow = to_arrow(name, table, DUCKDB_TZ_COLUMNS)
             con.execute(f"insert into {schema}.{name} select * from arrow")
             rows += arrow.num_rows
@@ -501,7 +559,8 @@ def write_duckdb(tables: dict[str, Table], path: str, schema: str, progress=None
     return rows
 
 
-def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None) -> int:
+def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None, append=False) -> int:
+    """Write the raw tables (append: add the rows, keeping what is there)."""
     rows = 0
     with conn.cursor() as cur:
         cur.execute("set time zone 'UTC'")
@@ -513,12 +572,15 @@ def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None) -
                     "create table", "create table if not exists", 1
                 )
             )
-            cur.execute(f"truncate table {schema}.{name}")
+            if not append:
+                cur.execute(f"truncate table {schema}.{name}")
             arrow = to_arrow(name, table)
             buffer = io.BytesIO()
             pacsv.write_csv(arrow, buffer, pacsv.WriteOptions(include_header=False))
             buffer.seek(0)
             cur.copy_expert(f"copy {schema}.{name} from stdin with (format csv)", buffer)
+            for statement in app_indexes(name, schema):
+                cur.execute(statement)
             rows += arrow.num_rows
             if progress:
                 progress(name, arrow.num_rows)

@@ -1,40 +1,154 @@
 {%- set activity_sources = activity_metrics.activity_sources() -%}
-{%- set as_of_date = activity_metrics.as_of_date() -%}
+{%- set scope = activity_metrics.activity_event_scope() -%}
+
+{{
+    config(
+        materialized='incremental',
+        unique_key=['source_name', 'source_row_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        indexes=[
+            {'columns': ['source_name', 'source_row_id']},
+            {'columns': ['dbt_loaded_at']},
+            {'columns': ['activity_date']},
+        ],
+    )
+}}
+
+{#-
+    Every raw activity row, read once: its local activity date and, when it
+    is not counted, exactly one rejection reason. Incremental on (source,
+    row id): a nightly run reads only the raw rows past each source's
+    high-water mark (activity_event_scope), whatever their activity date, and
+    classifies again the stored rows of users whose flags changed since the
+    last run (int_users_tracked). A row is written only when it is new or
+    its classification changed; the rows a run writes carry its stamp
+    (dbt_loaded_at) and the user-day they replaced (previous_*), which is all
+    the downstream models need to rebuild exactly the user-days that changed.
+    The as-of date is not applied here (rows after it are counted once the
+    as-of date reaches them): int_activity_events_counted applies it.
+-#}
 
 with
 
 {% for activity_source in activity_sources %}
-    {{ activity_source.source_name }} as (
+    new_{{ activity_source.source_name }}_rows as (
 
         select
             '{{ activity_source.source_name }}' as source_name,
             {{ activity_source.id }} as source_row_id,
-            {{ activity_source.actor }},
+            {{ activity_source.actor }} as user_id,
             {{ activity_source.occurred_at }} as occurred_at,
             {% if activity_source.event_type -%}
                 {{ activity_source.event_type }}
             {%- else -%}
                 cast(null as {{ dbt.type_string() }})
             {%- endif %} as event_type,
-            {% if activity_source.category -%}
-                '{{ activity_source.category }}'
-            {%- else -%}
-                cast(null as {{ dbt.type_string() }})
-            {%- endif %} as source_category
+            source_loaded_at
         from {{ ref(activity_source.model) }}
+        where {{ activity_metrics.new_rows_predicate(
+            scope, activity_source, activity_source.occurred_at) }}
 
     ),
 
 {% endfor %}
+new_rows as (
+
+    {% for activity_source in activity_sources %}
+        select * from new_{{ activity_source.source_name }}_rows
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
 users as (
 
     select
         user_id,
-        is_excluded
-    from {{ ref('int_users_classified') }}
+        is_present,
+        is_excluded,
+        dbt_loaded_at
+    from {{ ref('int_users_tracked') }}
 
 ),
 
+{% if scope.mode == 'incremental' %}
+changed_users as (
+
+    select user_id
+    from users
+    where dbt_loaded_at > {{ activity_metrics.timestamp_literal(
+        scope.users_through) }}
+
+),
+
+stored_rows_in_scope as (
+
+    select
+        source_name,
+        source_row_id,
+        user_id,
+        occurred_at,
+        activity_date,
+        event_type,
+        rejection_reason,
+        source_loaded_at
+    from {{ this }}
+    where user_id in (select user_id from changed_users)
+        {% for activity_source in activity_sources -%}
+            {%- set bound = scope.sources.get(activity_source.source_name) -%}
+            {%- if bound is not none and bound.loaded_at is not none %}
+        or (source_name = '{{ activity_source.source_name }}'
+            and source_loaded_at > cast('{{ bound.loaded_at }}'
+                as {{ dbt.type_timestamp() }}))
+            {%- elif bound is not none and bound.row_id is not none %}
+        or (source_name = '{{ activity_source.source_name }}'
+            and source_row_id > {{ bound.row_id }})
+            {%- endif %}
+        {%- endfor %}
+        {%- if scope.backfill is not none %}
+        or activity_date
+        between {{ activity_metrics.date_literal(scope.backfill.start) }}
+        and {{ activity_metrics.date_literal(scope.backfill.end) }}
+        {%- endif %}
+
+),
+
+stored_rows_to_reclassify as (
+
+    -- stored rows of users whose flags changed, unless read again from raw
+    select
+        stored_rows_in_scope.source_name,
+        stored_rows_in_scope.source_row_id,
+        stored_rows_in_scope.user_id,
+        stored_rows_in_scope.occurred_at,
+        stored_rows_in_scope.event_type,
+        stored_rows_in_scope.source_loaded_at
+    from stored_rows_in_scope
+    left join new_rows
+        on stored_rows_in_scope.source_name = new_rows.source_name
+            and stored_rows_in_scope.source_row_id = new_rows.source_row_id
+    where new_rows.source_name is null
+        and stored_rows_in_scope.user_id in (select user_id from changed_users)
+
+),
+
+candidate_rows as (
+
+    select * from new_rows
+    union all
+    select * from stored_rows_to_reclassify
+
+),
+
+{% else %}
+candidate_rows as (
+
+    select * from new_rows
+
+),
+
+{% endif %}
 activity_event_types as (
 
     select
@@ -45,39 +159,32 @@ activity_event_types as (
 
 ),
 
-events_unioned as (
-
-    {% for activity_source in activity_sources %}
-        select * from {{ activity_source.source_name }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-events_joined_to_users as (
+rows_joined as (
 
     select
-        events_unioned.source_name,
-        events_unioned.source_row_id,
-        events_unioned.user_id,
-        events_unioned.occurred_at,
-        events_unioned.event_type,
-        events_unioned.source_category,
-        users.user_id is not null as has_known_actor,
+        candidate_rows.source_name,
+        candidate_rows.source_row_id,
+        candidate_rows.user_id,
+        candidate_rows.occurred_at,
+        candidate_rows.event_type,
+        candidate_rows.source_loaded_at,
+        {{ activity_metrics.source_category_of('candidate_rows.source_name') }}
+            as source_category,
+        coalesce(users.is_present, false) as has_known_actor,
         users.is_excluded,
         activity_event_types.counts_as_activity,
         activity_event_types.activity_category as event_type_category,
-        {{ activity_metrics.utc_to_local_date('events_unioned.occurred_at') }}
+        {{ activity_metrics.utc_to_local_date('candidate_rows.occurred_at') }}
             as activity_date
-    from events_unioned
+    from candidate_rows
     left join users
-        on events_unioned.user_id = users.user_id
+        on candidate_rows.user_id = users.user_id
     left join activity_event_types
-        on events_unioned.event_type = activity_event_types.event_type
+        on candidate_rows.event_type = activity_event_types.event_type
 
 ),
 
-final as (
+rows_classified as (
 
     select
         source_name,
@@ -92,15 +199,71 @@ final as (
             when not has_known_actor then 'unknown_actor'
             when is_excluded then 'excluded_user'
             when occurred_at is null then 'null_timestamp'
-            when activity_date
-                > {{ activity_metrics.date_literal(as_of_date) }}
-                then 'after_as_of'
             when source_category is null and counts_as_activity is null
                 then 'unknown_event_type'
             when source_category is null and not counts_as_activity
                 then 'non_counting_event_type'
-        end as rejection_reason
-    from events_joined_to_users
+        end as rejection_reason,
+        source_loaded_at
+    from rows_joined
+
+),
+
+{% if scope.mode == 'incremental' %}
+rows_changed as (
+
+    -- new rows, and stored rows whose content or classification changed;
+    -- a row read again inside the safety margin, unchanged, is not written
+    select
+        rows_classified.*,
+        stored_rows_in_scope.user_id as previous_user_id,
+        stored_rows_in_scope.activity_date as previous_activity_date
+    from rows_classified
+    left join stored_rows_in_scope
+        on rows_classified.source_name = stored_rows_in_scope.source_name
+            and rows_classified.source_row_id = stored_rows_in_scope.source_row_id
+    where stored_rows_in_scope.source_name is null
+        or rows_classified.user_id is distinct from stored_rows_in_scope.user_id
+        or rows_classified.occurred_at
+        is distinct from stored_rows_in_scope.occurred_at
+        or rows_classified.event_type
+        is distinct from stored_rows_in_scope.event_type
+        or rows_classified.rejection_reason
+        is distinct from stored_rows_in_scope.rejection_reason
+        or rows_classified.source_loaded_at
+        is distinct from stored_rows_in_scope.source_loaded_at
+
+),
+
+{% else %}
+rows_changed as (
+
+    select
+        rows_classified.*,
+        cast(null as {{ dbt.type_bigint() }}) as previous_user_id,
+        cast(null as date) as previous_activity_date
+    from rows_classified
+
+),
+
+{% endif %}
+final as (
+
+    select
+        source_name,
+        source_row_id,
+        user_id,
+        occurred_at,
+        activity_date,
+        event_type,
+        activity_category,
+        rejection_reason,
+        source_loaded_at,
+        previous_user_id,
+        previous_activity_date,
+        (select max(dbt_loaded_at) from users) as users_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+    from rows_changed
 
 )
 

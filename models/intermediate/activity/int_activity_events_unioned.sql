@@ -1,3 +1,5 @@
+{%- set as_of_date = activity_metrics.as_of_date() -%}
+
 with
 
 classified_events as (
@@ -18,6 +20,7 @@ final as (
         event_type
     from classified_events
     where rejection_reason is null
+        and activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
 
 )
 

@@ -1,27 +1,29 @@
 {%- set mau_days = var('activity__mau_days') -%}
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set rebuild_start = activity_metrics.series_rebuild_start(
-    ref('fct_user_activity_daily')) -%}
+{%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ activity_metrics.delete_date_range('date_day', {
-            'start': activity_metrics.series_rebuild_start(
-                ref('fct_user_activity_daily')),
+            'start': activity_metrics.series_rebuild_start(),
             'end': none, 'end_inclusive': false}) }}",
         on_schema_change='fail',
     )
 }}
 
-{#-
+-- depends_on: {{ ref('int_activity_events_classified') }}
+-- depends_on: {{ ref('int_users_tracked') }}
+
+{#
     Rolling windows by a sweep, O(N log N) in user-days (see the README):
     a user active on day d, next active on day n, is inside a W-day window
     on the days [d, min(d + W, n)). Each user-day adds +1 on d and -1 on that
     exit day; the running sum of the deltas is the exact distinct count.
     The nightly run recomputes only the days from rebuild_start on, seeded
-    with the stored counts of the day before.
+    with the stored counts of the day before (series_rebuild_start says
+    which days can have changed).
 -#}
 
 with
@@ -196,7 +198,13 @@ final as (
         {{ activity_metrics.safe_ratio('dau', 'total_users') }} as dau_pct,
         {{ activity_metrics.safe_ratio('wau', 'total_users') }} as wau_pct,
         {{ activity_metrics.safe_ratio('mau', 'total_users') }} as mau_pct,
-        {{ activity_metrics.safe_ratio('dau', 'mau') }} as stickiness
+        {{ activity_metrics.safe_ratio('dau', 'mau') }} as stickiness,
+        {{ activity_metrics.timestamp_literal(
+            activity_metrics.applied_events_through()) }} as events_loaded_through,
+        (
+            select max(dbt_loaded_at) from {{ ref('int_users_tracked') }}
+        ) as users_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from counts_seeded
 
 )

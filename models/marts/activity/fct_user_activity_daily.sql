@@ -1,14 +1,31 @@
-{%- set rebuild_range = activity_metrics.user_day_rebuild_range() -%}
+{%- set plan = activity_metrics.user_day_fact_plan() -%}
+{%- set activity_sources = activity_metrics.activity_sources() -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{{ activity_metrics.delete_date_range(
-            'activity_date', activity_metrics.user_day_rebuild_range()) }}",
+        pre_hook="{{ activity_metrics.delete_rewritten_user_days() }}",
         on_schema_change='fail',
+        indexes=[
+            {'columns': ['activity_date']},
+            {'columns': ['user_id']},
+            {'columns': ['dbt_loaded_at']},
+        ],
     )
 }}
+
+-- depends_on: {{ ref('int_activity_events_classified') }}
+
+{#
+    One row per user and day with counted activity. A nightly run rewrites
+    exactly the user-days that changed (user_day_fact_plan): the days after
+    the previous run's as-of date, and the user-days touched by the activity
+    events written since the previous run, whatever their age (a row three
+    weeks late lands on its day tonight; a user flagged test loses every
+    day). The per-source and per-method counts let the monitors work from
+    this table instead of the raw rows.
+-#}
 
 with
 
@@ -21,11 +38,9 @@ counted_events as (
         source_name,
         activity_category
     from {{ ref('int_activity_events_unioned') }}
-    where activity_date
-        <= {{ activity_metrics.date_literal(rebuild_range.end) }}
-    {%- if rebuild_range.start is not none %}
-        and activity_date
-        >= {{ activity_metrics.date_literal(rebuild_range.start) }}
+    {%- if plan is not none %}
+    where {{ activity_metrics.user_day_fact_rewrite_filter(
+        plan, ref('int_activity_events_classified')) }}
     {%- endif %}
 
 ),
@@ -56,6 +71,28 @@ user_days_aggregated as (
             sum(case when activity_category = '{{ category }}' then 1 else 0 end)
                 as {{ category }}_count,
         {% endfor -%}
+        {% for method in activity_metrics.activity_methods() -%}
+            sum(
+                case
+                    when source_name in (
+                        {%- for activity_source in activity_sources
+                            if activity_source.method == method -%}
+                            '{{ activity_source.source_name }}'
+                            {%- if not loop.last %}, {% endif -%}
+                        {%- endfor -%}
+                    ) then 1
+                    else 0
+                end
+            ) as {{ method }}_count,
+        {% endfor -%}
+        {% for activity_source in activity_sources -%}
+            sum(
+                case
+                    when source_name = '{{ activity_source.source_name }}' then 1
+                    else 0
+                end
+            ) as {{ activity_source.source_name }}_count,
+        {% endfor -%}
         min(occurred_at) as first_activity_at,
         max(occurred_at) as last_activity_at,
         max(case when recency_rank = 1 then source_name end)
@@ -72,17 +109,29 @@ final as (
     select
         user_id,
         activity_date,
-        activity_count,
+        cast(activity_count as {{ dbt.type_bigint() }}) as activity_count,
         {% for category in activity_metrics.activity_categories() -%}
-            {{ category }}_count,
+            cast({{ category }}_count as {{ dbt.type_bigint() }})
+                as {{ category }}_count,
+        {% endfor -%}
+        {% for method in activity_metrics.activity_methods() -%}
+            cast({{ method }}_count as {{ dbt.type_bigint() }})
+                as {{ method }}_count,
+        {% endfor -%}
+        {% for activity_source in activity_sources -%}
+            cast({{ activity_source.source_name }}_count as {{ dbt.type_bigint() }})
+                as {{ activity_source.source_name }}_count,
         {% endfor -%}
         first_activity_at,
         last_activity_at,
         last_activity_source,
-        cast(
-            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}'
-            as {{ dbt.type_timestamp() }}
-        ) as dbt_loaded_at
+        {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
+            as built_as_of,
+        (
+            select max(dbt_loaded_at)
+            from {{ ref('int_activity_events_classified') }}
+        ) as events_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from user_days_aggregated
 
 )

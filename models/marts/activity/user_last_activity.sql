@@ -1,3 +1,24 @@
+{%- set plan = activity_metrics.last_activity_plan() -%}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ activity_metrics.delete_rewritten_users() }}",
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_activity_events_classified') }}
+-- depends_on: {{ ref('int_users_tracked') }}
+
+{#
+    The single source of truth of "last seen": one row per user who is
+    neither staff nor test. A nightly run rewrites only the users whose
+    user-days or classification changed (last_activity_plan), a merge of
+    a few thousand rows instead of a rebuild from every user-day.
+-#}
+
 with
 
 users as (
@@ -9,6 +30,9 @@ users as (
         app_last_activity_at
     from {{ ref('int_users_classified') }}
     where not is_excluded
+    {%- if plan is not none %}
+        and user_id in ({{ plan.users_sql }})
+    {%- endif %}
 
 ),
 
@@ -21,6 +45,9 @@ user_days as (
         last_activity_at,
         last_activity_source
     from {{ ref('fct_user_activity_daily') }}
+    {%- if plan is not none %}
+    where user_id in (select user_id from users)
+    {%- endif %}
 
 ),
 
@@ -65,14 +92,23 @@ final as (
         last_user_days.last_activity_source,
         last_user_days.first_activity_date,
         last_user_days.last_activity_date,
-        coalesce(last_user_days.active_days, 0) as active_days,
+        cast(coalesce(last_user_days.active_days, 0) as {{ dbt.type_bigint() }})
+            as active_days,
         users.app_last_activity_at,
         {{ dbt.datediff(
             'users.app_last_activity_at',
             'last_user_days.last_activity_at',
             'second') }} as app_lag_seconds,
         users.created_at,
-        users.deleted_at
+        users.deleted_at,
+        {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
+            as built_as_of,
+        {{ activity_metrics.timestamp_literal(
+            activity_metrics.applied_events_through()) }} as events_loaded_through,
+        (
+            select max(dbt_loaded_at) from {{ ref('int_users_tracked') }}
+        ) as users_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from users
     left join last_user_days
         on users.user_id = last_user_days.user_id

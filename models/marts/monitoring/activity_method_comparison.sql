@@ -1,26 +1,35 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set activity_sources = activity_metrics.activity_sources() -%}
-{%- set methods = ['transactional', 'touch_log'] -%}
+{%- set methods = activity_metrics.activity_methods() -%}
 
 {#-
     The published figures (combined: every source) beside the two methods
     the app used: the old one (the transactional tables only, what the union
     of 8+ tables counted) and the new one (the touch log only, what
-    users.last_activity_at sees). The two methods are recomputed here from
-    the counted events, independently of the incremental user-day fact, so
-    a published figure below either method means published data went stale
-    (for example rows that arrived after the lookback window).
+    users.last_activity_at sees). Which source belongs to which method is
+    said once, in activity_sources. Both methods are swept from the per-method
+    counts of the user-day fact (one sweep partitioned by method), so the
+    comparison costs a pass over user-days, never over raw rows; the
+    full-history recount from the raw rows is the weekly validation's job
+    (assert_user_day_fact_matches_events).
 -#}
 
 with
 
-counted_events as (
+user_days as (
 
     select
         user_id,
         activity_date,
-        source_name
-    from {{ ref('int_activity_events_unioned') }}
+        activity_count,
+        {% for method in methods -%}
+            {{ method }}_count,
+        {% endfor -%}
+        {% for activity_source in activity_sources -%}
+            {{ activity_source.source_name }}_count
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
+    from {{ ref('fct_user_activity_daily') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
 
 ),
@@ -38,14 +47,15 @@ published_series as (
 
 user_days_by_method as (
 
-    select distinct
-        case
-            when source_name = 'activity_touches' then 'touch_log'
-            else 'transactional'
-        end as method_name,
-        user_id,
-        activity_date
-    from counted_events
+    {% for method in methods -%}
+        select
+            '{{ method }}' as method_name,
+            user_id,
+            activity_date
+        from user_days
+        where {{ method }}_count > 0
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -110,34 +120,22 @@ method_counts_pivoted as (
 
 ),
 
-user_days_seen_by_one_source as (
-
-    select
-        activity_date,
-        min(source_name) as source_name
-    from counted_events
-    group by
-        activity_date,
-        user_id
-    having min(source_name) = max(source_name)
-
-),
-
 single_source_users_per_day as (
 
+    -- users whose every counted row of the day came from one source
     select
         activity_date as date_day,
         {% for activity_source in activity_sources -%}
             sum(
                 case
-                    when source_name = '{{ activity_source.source_name }}'
+                    when {{ activity_source.source_name }}_count = activity_count
                         then 1
                     else 0
                 end
             ) as only_{{ activity_source.source_name }}_users
             {%- if not loop.last %},{% endif %}
         {% endfor %}
-    from user_days_seen_by_one_source
+    from user_days
     group by activity_date
 
 ),
@@ -145,8 +143,8 @@ single_source_users_per_day as (
 touch_log_start as (
 
     select min(activity_date) as first_touch_date
-    from counted_events
-    where source_name = 'activity_touches'
+    from user_days
+    where touch_log_count > 0
 
 ),
 

@@ -20,8 +20,8 @@ user_days as (
         user_id,
         activity_date,
         last_activity_at,
-        session_count + mutation_count as touch_count,
-        activity_count - session_count - mutation_count as transactional_count
+        touch_log_count as touch_count,
+        transactional_count
     from {{ ref('fct_user_activity_daily') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
 

@@ -14,6 +14,7 @@ unknown_type_events as (
         occurred_at
     from {{ ref('int_activity_events_classified') }}
     where rejection_reason = 'unknown_event_type'
+        and activity_date <= {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
 
 ),
 

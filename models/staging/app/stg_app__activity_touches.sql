@@ -16,7 +16,9 @@ renamed as (
         {{ activity_metrics.to_utc_timestamp(source_relation, 'touched_at') }}
             as touched_at,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(operation_name as {{ dbt.type_string() }}) as operation_name
+        cast(operation_name as {{ dbt.type_string() }}) as operation_name,
+        {{ activity_metrics.source_loaded_at(source_relation, 'activity_touches') }}
+            as source_loaded_at
     from source
 
 )

@@ -18,7 +18,9 @@ renamed as (
         cast(amount as {{ dbt.type_numeric() }}) as amount,
         cast(status as {{ dbt.type_string() }}) as status,
         {{ activity_metrics.to_utc_timestamp(source_relation, 'created_at') }}
-            as created_at
+            as created_at,
+        {{ activity_metrics.source_loaded_at(source_relation, 'conversions') }}
+            as source_loaded_at
     from source
 
 )

@@ -15,7 +15,9 @@ renamed as (
         cast(trade_id as {{ dbt.type_bigint() }}) as p2p_trade_id,
         cast(sender_user_id as {{ dbt.type_bigint() }}) as sender_user_id,
         {{ activity_metrics.to_utc_timestamp(source_relation, 'created_at') }}
-            as created_at
+            as created_at,
+        {{ activity_metrics.source_loaded_at(source_relation, 'p2p_messages') }}
+            as source_loaded_at
     from source
 
 )

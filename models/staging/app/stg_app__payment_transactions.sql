@@ -18,7 +18,9 @@ renamed as (
         cast(currency as {{ dbt.type_string() }}) as currency,
         cast(status as {{ dbt.type_string() }}) as status,
         {{ activity_metrics.to_utc_timestamp(source_relation, 'created_at') }}
-            as created_at
+            as created_at,
+        {{ activity_metrics.source_loaded_at(source_relation, 'payment_transactions') }}
+            as source_loaded_at
     from source
 
 )

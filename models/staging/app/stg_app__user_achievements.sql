@@ -15,7 +15,9 @@ renamed as (
         cast(user_id as {{ dbt.type_bigint() }}) as user_id,
         cast(achievement_slug as {{ dbt.type_string() }}) as achievement_slug,
         {{ activity_metrics.to_utc_timestamp(source_relation, 'earned_at') }}
-            as earned_at
+            as earned_at,
+        {{ activity_metrics.source_loaded_at(source_relation, 'user_achievements') }}
+            as source_loaded_at
     from source
 
 )

@@ -1,3 +1,4 @@
+{{ config(tags=["full_history"]) }}
 -- total_users on every day of the series equals a direct count over users
 -- (catches a stale incremental series after users were reclassified).
 with

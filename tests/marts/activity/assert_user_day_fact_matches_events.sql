@@ -1,3 +1,4 @@
+{{ config(tags=["full_history"]) }}
 -- Nothing lost by the incremental user-day fact: per day, its counted events
 -- equal the counted rows of the unioned events (a late row outside the
 -- lookback, or a user reclassified later, shows up here: run a backfill or

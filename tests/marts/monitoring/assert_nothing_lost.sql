@@ -1,3 +1,4 @@
+{{ config(tags=["full_history"]) }}
 -- For every activity source, raw rows = counted rows + rejected rows. The raw
 -- count comes straight from the staging view, not through the classification.
 {%- set activity_sources = activity_metrics.activity_sources() %}
