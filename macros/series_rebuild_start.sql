@@ -68,6 +68,9 @@
         {{- return(none) -}}
     {%- endif -%}
     {%- set fact = ref('fct_user_activity_daily') -%}
+    {%- if adapter.get_relation(fact.database, fact.schema, fact.identifier) is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
     {{- return(activity_metrics.query_value(
         'select max(events_loaded_through) from ' ~ fact
         ~ ' where dbt_loaded_at = (select max(dbt_loaded_at) from ' ~ fact ~ ')')) -}}

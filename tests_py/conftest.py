@@ -65,7 +65,6 @@ class Warehouse:
             "activity__timezone": timezone,
             **(extra_vars or {}),
         }
-        self.dbt(["seed"], dbt_vars)
         return self.dbt(["build", *(["--full-refresh"] if full_refresh else [])], dbt_vars)
 
     def query(self, sql):

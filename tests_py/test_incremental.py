@@ -194,8 +194,8 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
         (end - dt.timedelta(days=1), users_after, NIGHTLY_PATH[3]),
         (end, users_after, NIGHTLY_PATH[4]),
     ]
-    if target == "postgres":
-        nights = [night_ for night_ in nights if night_[2] in (None, NIGHTLY_PATH[2])]
+    if target == "postgres":  # one kill (the fact's rewrite) is enough on the second engine
+        nights = [(d, u, k if k == NIGHTLY_PATH[2] else None) for d, u, k in nights]
     for as_of, users, kill_at in nights:
         state = night(as_of, users, kill_at)
 

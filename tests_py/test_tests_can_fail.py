@@ -27,6 +27,25 @@ BREAKS = {
     "unique_combination_of_columns_fct_user_activity_daily_user_id__activity_date": (
         "insert into {s}.fct_user_activity_daily select * from {s}.fct_user_activity_daily limit 1"
     ),
+    # the nightly guards: only what the latest run wrote, duplicates with older rows included
+    "user_days_written_tonight_unique": (
+        "insert into {s}.fct_user_activity_daily select * from {s}.fct_user_activity_daily "
+        "where user_id = (select max(user_id) from {s}.fct_user_activity_daily)"
+    ),
+    "events_keys_written_tonight_unique": (
+        "insert into {s}.int_activity_events_classified "
+        "select * from {s}.int_activity_events_classified limit 1"
+    ),
+    "expression_is_true_fct_user_activity_daily_activity_count": (
+        "update {s}.fct_user_activity_daily set activity_count = 0 "
+        "where user_id = (select min(user_id) from {s}.fct_user_activity_daily)"
+    ),
+    # the weekly check that sees what a high-water mark cannot: raw rows never read
+    "assert_activity_events_match_raw_tables": (
+        "delete from {s}.int_activity_events_classified where source_name = 'conversions' "
+        "and source_row_id = (select min(source_row_id) from {s}.int_activity_events_classified "
+        "where source_name = 'conversions')"
+    ),
     "assert_nothing_lost": (
         "update {s}.activity_rows_accounted set row_count = row_count - 1 "
         "where source_name = 'send_transactions' and row_status = 'counted'"
@@ -55,7 +74,7 @@ def test_each_invariant_fails_when_broken(make_warehouse):
     for statement in BREAKS.values():
         warehouse.execute(statement.format(s=warehouse.schema))
     warehouse.dbt(
-        ["test", "--exclude", "test_type:unit"],
+        ["test", "--selector", "validation"],
         {"activity__as_of_date": END.isoformat()},
         expect_success=False,
     )

@@ -305,7 +305,8 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
     dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
     started = time.monotonic()
     results: list[dict] = []
-    for command, label in ((["seed"], "seeds"), (["build"], "build")):
+    # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
+    for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
         if full_refresh:
             command = [*command, "--full-refresh"]
         code, results = run_dbt_with_progress(command, settings.target, dbt_vars, label)

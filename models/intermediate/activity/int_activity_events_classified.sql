@@ -72,45 +72,70 @@ users as (
 
 ),
 
-{% if scope.mode == 'incremental' %}
 changed_users as (
 
+    -- users whose classification changed since the stored rows were classified
     select user_id
     from users
-    where dbt_loaded_at > {{ activity_metrics.timestamp_literal(
-        scope.users_through) }}
+    where
+        {% if scope.mode == 'incremental' -%}
+            dbt_loaded_at > {{ activity_metrics.timestamp_literal(
+                scope.users_through) }}
+        {%- else -%}
+            1 = 0
+        {%- endif %}
 
 ),
 
 stored_rows_in_scope as (
 
-    select
-        source_name,
-        source_row_id,
-        user_id,
-        occurred_at,
-        activity_date,
-        event_type,
-        rejection_reason,
-        source_loaded_at
-    from {{ this }}
-    where user_id in (select user_id from changed_users)
-        {% for activity_source in activity_sources -%}
+    -- the stored rows this run may replace: those of changed users, those
+    -- inside each source's safety margin, and the backfill range
+    {% if scope.mode == 'incremental' -%}
+        select
+            source_name,
+            source_row_id,
+            user_id,
+            occurred_at,
+            activity_date,
+            event_type,
+            rejection_reason,
+            source_loaded_at
+        from {{ this }}
+        where user_id in (select user_id from changed_users)
+        {%- for activity_source in activity_sources -%}
             {%- set bound = scope.sources.get(activity_source.source_name) -%}
             {%- if bound is not none and bound.loaded_at is not none %}
-        or (source_name = '{{ activity_source.source_name }}'
-            and source_loaded_at > cast('{{ bound.loaded_at }}'
-                as {{ dbt.type_timestamp() }}))
+            or (
+                source_name = '{{ activity_source.source_name }}'
+                and source_loaded_at > cast(
+                    '{{ bound.loaded_at }}' as {{ dbt.type_timestamp() }}
+                )
+            )
             {%- elif bound is not none and bound.row_id is not none %}
-        or (source_name = '{{ activity_source.source_name }}'
-            and source_row_id > {{ bound.row_id }})
+            or (
+                source_name = '{{ activity_source.source_name }}'
+                and source_row_id > {{ bound.row_id }}
+            )
             {%- endif %}
         {%- endfor %}
         {%- if scope.backfill is not none %}
-        or activity_date
-        between {{ activity_metrics.date_literal(scope.backfill.start) }}
-        and {{ activity_metrics.date_literal(scope.backfill.end) }}
+            or activity_date
+            between {{ activity_metrics.date_literal(scope.backfill.start) }}
+            and {{ activity_metrics.date_literal(scope.backfill.end) }}
         {%- endif %}
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as source_name,
+            cast(null as {{ dbt.type_bigint() }}) as source_row_id,
+            cast(null as {{ dbt.type_bigint() }}) as user_id,
+            cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+            cast(null as date) as activity_date,
+            cast(null as {{ dbt.type_string() }}) as event_type,
+            cast(null as {{ dbt.type_string() }}) as rejection_reason,
+            cast(null as {{ dbt.type_timestamp() }}) as source_loaded_at
+        where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -129,7 +154,9 @@ stored_rows_to_reclassify as (
         on stored_rows_in_scope.source_name = new_rows.source_name
             and stored_rows_in_scope.source_row_id = new_rows.source_row_id
     where new_rows.source_name is null
-        and stored_rows_in_scope.user_id in (select user_id from changed_users)
+        and stored_rows_in_scope.user_id in (
+            select changed_users.user_id from changed_users
+        )
 
 ),
 
@@ -141,14 +168,6 @@ candidate_rows as (
 
 ),
 
-{% else %}
-candidate_rows as (
-
-    select * from new_rows
-
-),
-
-{% endif %}
 activity_event_types as (
 
     select
@@ -209,7 +228,6 @@ rows_classified as (
 
 ),
 
-{% if scope.mode == 'incremental' %}
 rows_changed as (
 
     -- new rows, and stored rows whose content or classification changed;
@@ -235,18 +253,6 @@ rows_changed as (
 
 ),
 
-{% else %}
-rows_changed as (
-
-    select
-        rows_classified.*,
-        cast(null as {{ dbt.type_bigint() }}) as previous_user_id,
-        cast(null as date) as previous_activity_date
-    from rows_classified
-
-),
-
-{% endif %}
 final as (
 
     select
@@ -261,7 +267,10 @@ final as (
         source_loaded_at,
         previous_user_id,
         previous_activity_date,
-        (select max(dbt_loaded_at) from users) as users_loaded_through,
+        (
+            select max(tracked_users.dbt_loaded_at)
+            from {{ ref('int_users_tracked') }} as tracked_users
+        ) as users_loaded_through,
         {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from rows_changed
 

@@ -32,16 +32,26 @@ users as (
 
 ),
 
-{% if is_incremental() %}
 stored_users as (
 
-    select
-        user_id,
-        is_present,
-        is_excluded,
-        created_date,
-        deleted_date
-    from {{ this }}
+    {% if is_incremental() -%}
+        select
+            user_id,
+            is_present,
+            is_excluded,
+            created_date,
+            deleted_date
+        from {{ this }}
+    {%- else -%}
+        -- first run: nothing stored, every user is new
+        select
+            cast(null as {{ dbt.type_bigint() }}) as user_id,
+            cast(null as {{ dbt.type_boolean() }}) as is_present,
+            cast(null as {{ dbt.type_boolean() }}) as is_excluded,
+            cast(null as date) as created_date,
+            cast(null as date) as deleted_date
+        where 1 = 0
+    {%- endif %}
 
 ),
 
@@ -76,24 +86,6 @@ users_changed as (
 
 ),
 
-{% else %}
-users_changed as (
-
-    select
-        user_id,
-        true as is_present,
-        is_excluded,
-        created_date,
-        deleted_date,
-        cast(null as {{ dbt.type_boolean() }}) as previous_is_present,
-        cast(null as {{ dbt.type_boolean() }}) as previous_is_excluded,
-        cast(null as date) as previous_created_date,
-        cast(null as date) as previous_deleted_date
-    from users
-
-),
-
-{% endif %}
 final as (
 
     select

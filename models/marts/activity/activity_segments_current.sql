@@ -33,13 +33,18 @@ window_user_days as (
 
 window_source_days as (
 
-    select distinct
-        user_id,
-        activity_date,
-        source_name
-    from {{ ref('int_activity_events_unioned') }}
-    where activity_date <= {{ as_of }}
-        and activity_date > {{ activity_metrics.add_days(as_of, -mau_days) }}
+    -- from the fact's per-source counts: never the raw rows
+    {% for activity_source in activity_metrics.activity_sources() -%}
+        select
+            user_id,
+            activity_date,
+            '{{ activity_source.source_name }}' as source_name
+        from {{ ref('fct_user_activity_daily') }}
+        where activity_date <= {{ as_of }}
+            and activity_date > {{ activity_metrics.add_days(as_of, -mau_days) }}
+            and {{ activity_source.source_name }}_count > 0
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -202,7 +202,8 @@ final as (
         {{ activity_metrics.timestamp_literal(
             activity_metrics.applied_events_through()) }} as events_loaded_through,
         (
-            select max(dbt_loaded_at) from {{ ref('int_users_tracked') }}
+            select max(tracked_users.dbt_loaded_at)
+            from {{ ref('int_users_tracked') }} as tracked_users
         ) as users_loaded_through,
         {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from counts_seeded

@@ -71,20 +71,6 @@ user_days_aggregated as (
             sum(case when activity_category = '{{ category }}' then 1 else 0 end)
                 as {{ category }}_count,
         {% endfor -%}
-        {% for method in activity_metrics.activity_methods() -%}
-            sum(
-                case
-                    when source_name in (
-                        {%- for activity_source in activity_sources
-                            if activity_source.method == method -%}
-                            '{{ activity_source.source_name }}'
-                            {%- if not loop.last %}, {% endif -%}
-                        {%- endfor -%}
-                    ) then 1
-                    else 0
-                end
-            ) as {{ method }}_count,
-        {% endfor -%}
         {% for activity_source in activity_sources -%}
             sum(
                 case
@@ -115,8 +101,15 @@ final as (
                 as {{ category }}_count,
         {% endfor -%}
         {% for method in activity_metrics.activity_methods() -%}
-            cast({{ method }}_count as {{ dbt.type_bigint() }})
-                as {{ method }}_count,
+            {%- set method_sources = activity_sources
+                | selectattr('method', 'equalto', method)
+                | map(attribute='source_name') | list -%}
+            cast(
+                {%- for source_name in method_sources %}
+                    {% if not loop.first %}+ {% endif %}{{ source_name }}_count
+                {%- endfor %}
+                as {{ dbt.type_bigint() }}
+            ) as {{ method }}_count,
         {% endfor -%}
         {% for activity_source in activity_sources -%}
             cast({{ activity_source.source_name }}_count as {{ dbt.type_bigint() }})
@@ -128,8 +121,8 @@ final as (
         {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
             as built_as_of,
         (
-            select max(dbt_loaded_at)
-            from {{ ref('int_activity_events_classified') }}
+            select max(activity_events.dbt_loaded_at)
+            from {{ ref('int_activity_events_classified') }} as activity_events
         ) as events_loaded_through,
         {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from user_days_aggregated

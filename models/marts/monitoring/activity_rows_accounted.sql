@@ -7,9 +7,11 @@ classified_events as (
     select
         source_name,
         case
-            when rejection_reason in (
-                'null_actor', 'unknown_actor', 'excluded_user', 'null_timestamp'
-            ) then rejection_reason
+            when
+                rejection_reason in (
+                    'null_actor', 'unknown_actor', 'excluded_user', 'null_timestamp'
+                )
+                then rejection_reason
             when activity_date > {{ activity_metrics.date_literal(as_of_date) }}
                 then 'after_as_of'
             else coalesce(rejection_reason, 'counted')

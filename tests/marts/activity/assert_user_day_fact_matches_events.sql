@@ -1,8 +1,7 @@
 {{ config(tags=["full_history"]) }}
 -- Nothing lost by the incremental user-day fact: per day, its counted events
--- equal the counted rows of the unioned events (a late row outside the
--- lookback, or a user reclassified later, shows up here: run a backfill or
--- --full-refresh).
+-- equal the counted rows of the activity events (weekly; a change of the
+-- events the fact missed shows up here: run a backfill or --full-refresh).
 with
 
 fact_per_day as (
