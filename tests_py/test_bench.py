@@ -26,8 +26,18 @@ def test_bench_smoke(tmp_path):
     text = report.read_text()
     for engine in ("duckdb", "postgres"):
         assert f"### {engine}, size XS" in text
-    for contender in ("full build", "floor", "sweep (ours)", "spine join", "nightly, 1y"):
+    for contender in (
+        "full build",
+        "floor",
+        "sweep (ours)",
+        "spine join",
+        "nightly, 1y",
+        "nightly, 4y",
+        "naive MAU series",
+    ):
         assert text.count(contender) >= 2, contender
     # the contenders computed the same numbers (an exactness check, not a timing)
     assert text.count("Same numbers from both rolling methods: yes") == 2
     assert text.count("snapshot equals the union method: yes") == 2
+    assert text.count("the naive MAU series equals the published MAU: yes") == 2
+    assert "nightly, 4y history, timestamp indexes" in text

@@ -12,8 +12,10 @@
         - users_through: the newest change of int_users_tracked that the
           stored rows were classified with (rows of users changed since are
           classified again);
+        - has_changed_users: whether any user changed since then;
         - backfill: the local-date range to re-read in full, or none. -#}
     {%- set scope = {'mode': 'full', 'sources': {}, 'users_through': none,
+        'has_changed_users': false,
         'backfill': activity_metrics.backfill_range()} -%}
     {%- set state = activity_metrics.latest_run_state(['users_loaded_through']) -%}
     {%- if state is none -%}
@@ -31,6 +33,11 @@
     {%- endif -%}
     {%- do scope.update({'mode': 'incremental',
         'users_through': state.users_loaded_through}) -%}
+    {%- set changed_users = activity_metrics.query_value(
+        'select count(*) from ' ~ ref('int_users_tracked')
+        ~ ' where dbt_loaded_at > '
+        ~ activity_metrics.timestamp_literal(state.users_loaded_through)) -%}
+    {%- do scope.update({'has_changed_users': (changed_users or 0) > 0}) -%}
     {%- set loaded_at_columns = var('activity__loaded_at_columns', {}) -%}
     {%- set query -%}
         {% for activity_source in activity_metrics.activity_sources() %}

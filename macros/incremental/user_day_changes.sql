@@ -73,26 +73,32 @@
     }) -}}
 {% endmacro %}
 
-{% macro user_day_fact_rewrite_filter(plan, events_relation) -%}
-    {#- The user-days a run of the fact rewrites (see user_day_fact_plan),
-        as a where clause on user_id and activity_date. -#}
-    (
+{% macro user_day_fact_rewrite_filters(plan, events_relation) -%}
+    {#- The user-days a run of the fact rewrites (see user_day_fact_plan), as
+        a list of where clauses on user_id and activity_date, each one
+        index-friendly (a union of them, never one disjunction that would
+        scan everything): the new days (and a backfill range), and the
+        user-days touched by the events written since the fact's last run. -#}
+    {%- set new_days -%}
         activity_date > {{ activity_metrics.date_literal(plan.days_after) }}
         {%- if plan.backfill is not none %}
         or activity_date
         between {{ activity_metrics.date_literal(plan.backfill.start) }}
         and {{ activity_metrics.date_literal(plan.backfill.end) }}
         {%- endif %}
-        {%- if plan.has_changes %}
-        or (
+    {%- endset -%}
+    {%- set filters = [new_days] -%}
+    {%- if plan.has_changes -%}
+        {%- set touched -%}
             activity_date >= {{ activity_metrics.date_literal(plan.first_changed_day) }}
             and (user_id, activity_date) in (
                 {{ activity_metrics.user_day_changes(
                     events_relation, plan.events_after) | indent(16) }}
             )
-        )
-        {%- endif %}
-    )
+        {%- endset -%}
+        {%- do filters.append(touched) -%}
+    {%- endif -%}
+    {{- return(filters) -}}
 {%- endmacro %}
 
 {% macro delete_rewritten_user_days() %}
@@ -102,9 +108,11 @@
         test, say) is deleted and not written again. -#}
     {%- set plan = activity_metrics.user_day_fact_plan() -%}
     {%- if is_incremental() and plan is not none -%}
+        {%- for filter in activity_metrics.user_day_fact_rewrite_filters(
+            plan, ref('int_activity_events_classified')) %}
         delete from {{ this }}
-        where {{ activity_metrics.user_day_fact_rewrite_filter(
-            plan, ref('int_activity_events_classified')) }}
+        where {{ filter }};
+        {%- endfor -%}
     {%- elif is_incremental() -%}
         delete from {{ this }}
     {%- endif -%}

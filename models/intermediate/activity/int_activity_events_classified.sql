@@ -11,6 +11,7 @@
             {'columns': ['source_name', 'source_row_id']},
             {'columns': ['dbt_loaded_at']},
             {'columns': ['activity_date']},
+            {'columns': ['user_id']},
         ],
     )
 }}
@@ -90,40 +91,50 @@ changed_users as (
 stored_rows_in_scope as (
 
     -- the stored rows this run may replace: those of changed users, those
-    -- inside each source's safety margin, and the backfill range
+    -- inside each source's safety margin, and the backfill range (a union of
+    -- index-friendly reads, never a scan of every stored row)
     {% if scope.mode == 'incremental' -%}
-        select
-            source_name,
-            source_row_id,
-            user_id,
-            occurred_at,
-            activity_date,
-            event_type,
-            rejection_reason,
-            source_loaded_at
-        from {{ this }}
-        where user_id in (select user_id from changed_users)
+        {%- set branches = [] -%}
+        {%- if scope.has_changed_users -%}
+            {%- do branches.append(
+                'user_id in (select changed_users.user_id from changed_users)') -%}
+        {%- endif -%}
         {%- for activity_source in activity_sources -%}
             {%- set bound = scope.sources.get(activity_source.source_name) -%}
-            {%- if bound is not none and bound.loaded_at is not none %}
-            or (
-                source_name = '{{ activity_source.source_name }}'
-                and source_loaded_at > cast(
-                    '{{ bound.loaded_at }}' as {{ dbt.type_timestamp() }}
-                )
-            )
-            {%- elif bound is not none and bound.row_id is not none %}
-            or (
-                source_name = '{{ activity_source.source_name }}'
-                and source_row_id > {{ bound.row_id }}
-            )
-            {%- endif %}
+            {%- if bound is not none and bound.loaded_at is not none -%}
+                {%- do branches.append(
+                    "source_name = '" ~ activity_source.source_name
+                    ~ "' and source_loaded_at > cast('" ~ bound.loaded_at
+                    ~ "' as " ~ dbt.type_timestamp() ~ ")") -%}
+            {%- elif bound is not none and bound.row_id is not none -%}
+                {%- do branches.append(
+                    "source_name = '" ~ activity_source.source_name
+                    ~ "' and source_row_id > " ~ bound.row_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if scope.backfill is not none -%}
+            {%- do branches.append(
+                'activity_date between '
+                ~ activity_metrics.date_literal(scope.backfill.start) ~ ' and '
+                ~ activity_metrics.date_literal(scope.backfill.end)) -%}
+        {%- endif -%}
+        {%- if branches | length == 0 -%}
+            {%- do branches.append('1 = 0') -%}
+        {%- endif -%}
+        {%- for branch in branches %}
+            select
+                source_name,
+                source_row_id,
+                user_id,
+                occurred_at,
+                activity_date,
+                event_type,
+                rejection_reason,
+                source_loaded_at
+            from {{ this }}
+            where {{ branch }}
+            {% if not loop.last %}union{% endif %}
         {%- endfor %}
-        {%- if scope.backfill is not none %}
-            or activity_date
-            between {{ activity_metrics.date_literal(scope.backfill.start) }}
-            and {{ activity_metrics.date_literal(scope.backfill.end) }}
-        {%- endif %}
     {%- else -%}
         select
             cast(null as {{ dbt.type_string() }}) as source_name,

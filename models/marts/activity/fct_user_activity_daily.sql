@@ -31,16 +31,28 @@ with
 
 counted_events as (
 
-    select
-        user_id,
-        activity_date,
-        occurred_at,
-        source_name,
-        activity_category
-    from {{ ref('int_activity_events_unioned') }}
-    {%- if plan is not none %}
-    where {{ activity_metrics.user_day_fact_rewrite_filter(
-        plan, ref('int_activity_events_classified')) }}
+    {% if plan is none -%}
+        select
+            user_id,
+            activity_date,
+            occurred_at,
+            source_name,
+            activity_category
+        from {{ ref('int_activity_events_unioned') }}
+    {%- else -%}
+        {%- for filter in activity_metrics.user_day_fact_rewrite_filters(
+            plan, ref('int_activity_events_classified')) %}
+            select
+                user_id,
+                activity_date,
+                occurred_at,
+                source_name,
+                activity_category,
+                source_row_id
+            from {{ ref('int_activity_events_unioned') }}
+            where {{ filter }}
+            {% if not loop.last %}union{% endif %}
+        {%- endfor %}
     {%- endif %}
 
 ),
