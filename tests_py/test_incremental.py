@@ -54,7 +54,20 @@ MODELS = {
         "created_at, deleted_at",
     ),
     "activity_metrics_current": ("as_of_date", "*"),
-    "activity_method_comparison": ("date_day", "*"),
+    "activity_method_comparison": (
+        "date_day",
+        ", ".join(
+            ["date_day", "is_touch_log_live"]
+            + [
+                f"{prefix}{method}_{metric}"
+                for prefix in ("", "combined_minus_")
+                for method in ("transactional", "touch_log")
+                for metric in ("dau", "wau", "mau")
+            ]
+            + [f"combined_{metric}" for metric in ("dau", "wau", "mau")]
+            + [f"only_{name}_users" for name in ACTIVITY_TABLES]
+        ),
+    ),
     "activity_rows_accounted": ("source_name, row_status", "*"),
 }
 # the nightly path, in build order: a run is killed as each of these starts

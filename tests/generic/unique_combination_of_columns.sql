@@ -2,34 +2,50 @@
 {#- Fails on every combination of the columns that occurs more than once,
     or that has a null part: the primary key test of composite grains.
     latest_run_only: only the keys that the model's latest run wrote (an
-    incremental model's nightly guard: duplicates with older rows included,
-    without reading every key of history). -#}
+    incremental model's nightly guard), counted over the whole table, so a
+    duplicate of an older row is caught too; driven from tonight's keys (an
+    index lookup per key), never a scan of every key of history. -#}
 {%- set columns = combination_of_columns | join(', ') -%}
 with
 
-checked_rows as (
+{% if latest_run_only -%}
+keys_written as (
 
-    select {{ columns }}
+    select distinct {{ columns }}
     from {{ model }}
-    {%- if latest_run_only %}
-    where ({{ columns }}) in (
-        select {{ columns }}
-        from {{ model }}
-        {{ activity_metrics.latest_run_filter(model) }}
-    )
-    {%- endif %}
+    {{ activity_metrics.latest_run_filter(model) }}
 
 ),
 
 key_counts as (
 
     select
+        {% for column in combination_of_columns -%}
+            keys_written.{{ column }},
+        {% endfor -%}
+        (
+            select count(*)
+            from {{ model }} as all_rows
+            where
+                {% for column in combination_of_columns -%}
+                    all_rows.{{ column }} = keys_written.{{ column }}
+                    {%- if not loop.last %} and {% endif %}
+                {% endfor %}
+        ) as occurrences
+    from keys_written
+
+)
+{%- else -%}
+key_counts as (
+
+    select
         {{ columns }},
         count(*) as occurrences
-    from checked_rows
+    from {{ model }}
     group by {{ columns }}
 
 )
+{%- endif %}
 
 select *
 from key_counts

@@ -1,8 +1,24 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set activity_sources = activity_metrics.activity_sources() -%}
 {%- set methods = activity_metrics.activity_methods() -%}
+{%- set mau_days = var('activity__mau_days') -%}
+{%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
 
-{#-
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ activity_metrics.delete_date_range('date_day', {
+            'start': activity_metrics.series_rebuild_start(),
+            'end': none, 'end_inclusive': false}) }}",
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_activity_events_classified') }}
+-- depends_on: {{ ref('int_users_tracked') }}
+
+{#
     The published figures (combined: every source) beside the two methods
     the app used: the old one (the transactional tables only, what the union
     of 8+ tables counted) and the new one (the touch log only, what
@@ -11,7 +27,10 @@
     counts of the user-day fact (one sweep partitioned by method), so the
     comparison costs a pass over user-days, never over raw rows; the
     full-history recount from the raw rows is the weekly validation's job
-    (assert_user_day_fact_matches_events).
+    (assert_user_day_fact_matches_events). Incremental like the series: a
+    nightly run recomputes the days from the same rebuild start
+    (series_rebuild_start), seeded with each method's stored counts of the day
+    before.
 -#}
 
 with
@@ -31,6 +50,10 @@ user_days as (
         {% endfor %}
     from {{ ref('fct_user_activity_daily') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
+    {%- if rebuild_start is not none %}
+        and activity_date >= {{ activity_metrics.add_days(
+            activity_metrics.date_literal(rebuild_start), -mau_days) }}
+    {%- endif %}
 
 ),
 
@@ -42,6 +65,30 @@ published_series as (
         wau,
         mau
     from {{ ref('fct_active_users_daily') }}
+    {%- if rebuild_start is not none %}
+    where date_day >= {{ activity_metrics.date_literal(rebuild_start) }}
+    {%- endif %}
+
+),
+
+previous_counts as (
+
+    -- each method's stored counts of the day before the first recomputed day
+    {% for method in methods -%}
+        select
+            '{{ method }}' as method_name,
+            {% if rebuild_start is not none -%}
+                {{ method }}_wau as wau,
+                {{ method }}_mau as mau
+            from {{ this }}
+            where date_day = {{ activity_metrics.add_days(
+                activity_metrics.date_literal(rebuild_start), -1) }}
+            {%- else -%}
+                0 as wau,
+                0 as mau
+            {%- endif %}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -81,7 +128,7 @@ method_days as (
 
 ),
 
-method_counts as (
+method_running_counts as (
 
     select
         method_days.date_day,
@@ -101,6 +148,20 @@ method_counts as (
     left join method_deltas
         on method_days.date_day = method_deltas.date_day
             and method_days.method_name = method_deltas.method_name
+
+),
+
+method_counts as (
+
+    select
+        method_running_counts.date_day,
+        method_running_counts.method_name,
+        method_running_counts.dau,
+        method_running_counts.wau + coalesce(previous_counts.wau, 0) as wau,
+        method_running_counts.mau + coalesce(previous_counts.mau, 0) as mau
+    from method_running_counts
+    left join previous_counts
+        on method_running_counts.method_name = previous_counts.method_name
 
 ),
 
@@ -143,7 +204,7 @@ single_source_users_per_day as (
 touch_log_start as (
 
     select min(activity_date) as first_touch_date
-    from user_days
+    from {{ ref('fct_user_activity_daily') }}
     where touch_log_count > 0
 
 ),
@@ -183,9 +244,15 @@ final as (
                         activity_source.source_name }}_users,
                     0
                 ) as {{ dbt.type_bigint() }}
-            ) as only_{{ activity_source.source_name }}_users
-            {%- if not loop.last %},{% endif %}
-        {% endfor %}
+            ) as only_{{ activity_source.source_name }}_users,
+        {% endfor -%}
+        {{ activity_metrics.timestamp_literal(
+            activity_metrics.applied_events_through()) }} as events_loaded_through,
+        (
+            select max(tracked_users.dbt_loaded_at)
+            from {{ ref('int_users_tracked') }} as tracked_users
+        ) as users_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from published_series
     inner join method_counts_pivoted
         on published_series.date_day = method_counts_pivoted.date_day
