@@ -87,7 +87,9 @@ class Warehouse:
             import duckdb
 
             with duckdb.connect(self.path) as con:
-                con.execute(sql)
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
         else:
             self.query(sql)
 

@@ -109,10 +109,14 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     # build lands them on their day, no backfill
     dau_sql = "select dau from {s}.fct_active_users_daily where date_day = '%s'"
     (dau_before,) = one_row(warehouse, dau_sql % late_day)
+    # each send is an authenticated mutation: the middleware touched it too
     insert = (
         "insert into {r}.send_transactions (id, sender_user_id, amount, currency, status, "
         "created_at) select {offset} + id, id, 1, 'USD', 'completed', "
-        "timestamp '{day} 12:00:00' from {r}.users where id <= 40"
+        "timestamp '{day} 12:00:00' from {r}.users where id <= 40; "
+        "insert into {r}.activity_touches (id, user_id, touched_at, event_type, "
+        "operation_name) select {offset} + id, id, timestamp '{day} 12:00:00', 'mutation', "
+        "'sendMoney' from {r}.users where id <= 40"
     )
     warehouse.execute(insert.format(r=warehouse.raw_schema, offset=900000, day=late_day))
     nightly = run_cli(["build", "--as-of", str(END)], env)
