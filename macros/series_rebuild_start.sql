@@ -75,3 +75,18 @@
         'select max(events_loaded_through) from ' ~ fact
         ~ ' where dbt_loaded_at = (select max(dbt_loaded_at) from ' ~ fact ~ ')')) -}}
 {% endmacro %}
+
+{% macro applied_change_stamps() %}
+    {#- The bookkeeping columns of the models downstream of the user-day fact
+        (the series, the method comparison, user_last_activity): the activity
+        events the fact had applied, the newest users change, and this run's
+        stamp. Their next run reads them back (latest_run_state) to know what
+        changed since. -#}
+    {{ activity_metrics.timestamp_literal(
+        activity_metrics.applied_events_through()) }} as events_loaded_through,
+    (
+        select max(tracked_users.dbt_loaded_at)
+        from {{ ref('int_users_tracked') }} as tracked_users
+    ) as users_loaded_through,
+    {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+{%- endmacro %}

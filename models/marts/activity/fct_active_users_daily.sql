@@ -199,13 +199,7 @@ final as (
         {{ activity_metrics.safe_ratio('wau', 'total_users') }} as wau_pct,
         {{ activity_metrics.safe_ratio('mau', 'total_users') }} as mau_pct,
         {{ activity_metrics.safe_ratio('dau', 'mau') }} as stickiness,
-        {{ activity_metrics.timestamp_literal(
-            activity_metrics.applied_events_through()) }} as events_loaded_through,
-        (
-            select max(tracked_users.dbt_loaded_at)
-            from {{ ref('int_users_tracked') }} as tracked_users
-        ) as users_loaded_through,
-        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+        {{ activity_metrics.applied_change_stamps() }}
     from counts_seeded
 
 )

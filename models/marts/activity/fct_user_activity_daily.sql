@@ -31,29 +31,21 @@ with
 
 counted_events as (
 
-    {% if plan is none -%}
+    {%- set filters = ['1 = 1'] if plan is none
+        else activity_metrics.user_day_fact_rewrite_filters(
+            plan, ref('int_activity_events_classified')) %}
+    {% for filter in filters %}
         select
             user_id,
             activity_date,
             occurred_at,
             source_name,
-            activity_category
+            activity_category,
+            source_row_id
         from {{ ref('int_activity_events_unioned') }}
-    {%- else -%}
-        {%- for filter in activity_metrics.user_day_fact_rewrite_filters(
-            plan, ref('int_activity_events_classified')) %}
-            select
-                user_id,
-                activity_date,
-                occurred_at,
-                source_name,
-                activity_category,
-                source_row_id
-            from {{ ref('int_activity_events_unioned') }}
-            where {{ filter }}
-            {% if not loop.last %}union{% endif %}
-        {%- endfor %}
-    {%- endif %}
+        where {{ filter }}
+        {% if not loop.last %}union{% endif %}
+    {%- endfor %}
 
 ),
 

@@ -103,13 +103,7 @@ final as (
         users.deleted_at,
         {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
             as built_as_of,
-        {{ activity_metrics.timestamp_literal(
-            activity_metrics.applied_events_through()) }} as events_loaded_through,
-        (
-            select max(tracked_users.dbt_loaded_at)
-            from {{ ref('int_users_tracked') }} as tracked_users
-        ) as users_loaded_through,
-        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+        {{ activity_metrics.applied_change_stamps() }}
     from users
     left join last_user_days
         on users.user_id = last_user_days.user_id

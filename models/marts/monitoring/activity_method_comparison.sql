@@ -246,13 +246,7 @@ final as (
                 ) as {{ dbt.type_bigint() }}
             ) as only_{{ activity_source.source_name }}_users,
         {% endfor -%}
-        {{ activity_metrics.timestamp_literal(
-            activity_metrics.applied_events_through()) }} as events_loaded_through,
-        (
-            select max(tracked_users.dbt_loaded_at)
-            from {{ ref('int_users_tracked') }} as tracked_users
-        ) as users_loaded_through,
-        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+        {{ activity_metrics.applied_change_stamps() }}
     from published_series
     inner join method_counts_pivoted
         on published_series.date_day = method_counts_pivoted.date_day
