@@ -191,6 +191,14 @@ def test_bad_var_stops_dbt_with_a_clear_message(make_warehouse):
     warehouse.load(small_dataset(1, 20, 10, dt.date(2024, 1, 10)))
     result = warehouse.dbt(["build"], {"activity__timezone": "Mars/Olympus"}, expect_success=False)
     assert result.returncode != 0 and "is not an IANA time zone" in result.stdout
+    # a warehouse built in one zone refuses a nightly run in another (its stored local
+    # days would mix two zones) until a full refresh
+    warehouse.build(dt.date(2024, 1, 10))
+    bogota = {"activity__timezone": "America/Bogota", "activity__as_of_date": "2024-01-10"}
+    result = warehouse.dbt(["build"], bogota, expect_success=False)
+    assert result.returncode != 0
+    assert "but the warehouse was built in 'UTC'" in result.stdout
+    warehouse.dbt(["build", "--full-refresh"], bogota)
 
 
 def test_settings_reject_unknown_target():

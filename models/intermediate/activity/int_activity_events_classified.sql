@@ -255,6 +255,8 @@ rows_changed as (
         or rows_classified.user_id is distinct from stored_rows_in_scope.user_id
         or rows_classified.occurred_at
         is distinct from stored_rows_in_scope.occurred_at
+        or rows_classified.activity_date
+        is distinct from stored_rows_in_scope.activity_date
         or rows_classified.event_type
         is distinct from stored_rows_in_scope.event_type
         or rows_classified.rejection_reason

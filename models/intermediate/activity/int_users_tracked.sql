@@ -1,3 +1,13 @@
+{%- set state = activity_metrics.latest_run_state(['reporting_timezone']) -%}
+{%- set zone = activity_metrics.reporting_timezone() -%}
+{%- if state is not none and state.reporting_timezone != zone -%}
+    {{ exceptions.raise_compiler_error(
+        "activity__timezone is '" ~ zone ~ "' but the warehouse was built in '"
+        ~ state.reporting_timezone ~ "': every stored local day is in that zone."
+        ~ " Rebuild in the new zone with `dbt build --full-refresh`"
+        ~ " (activity-metrics build --full-refresh), or set the var back.") }}
+{%- endif %}
+
 {{
     config(
         materialized='incremental',
@@ -98,6 +108,7 @@ final as (
         previous_is_excluded,
         previous_created_date,
         previous_deleted_date,
+        cast('{{ zone }}' as {{ dbt.type_string() }}) as reporting_timezone,
         {{ activity_metrics.run_stamp() }} as dbt_loaded_at
     from users_changed
 
