@@ -1,4 +1,4 @@
-{% macro series_rebuild_start() %}
+{% macro series_rebuild_start(newest_day_query=none) %}
     {#- The first day of fct_active_users_daily that this run recomputes
         (YYYY-MM-DD string), or none to rebuild it all. Every earlier day
         keeps its value, and the last of them seeds the running sums. The
@@ -11,7 +11,9 @@
           any age, reclassified users);
         - the earliest signup or deletion day, old or new, of the users whose
           classification changed since this series last ran (total_users);
-        - the backfill start. -#}
+        - the backfill start.
+        newest_day_query: the query of the newest day this model holds
+        (default: max(date_day) of `this`). -#}
     {%- set state = activity_metrics.latest_run_state(
         ['events_loaded_through', 'users_loaded_through']) -%}
     {%- if state is none -%}
@@ -19,7 +21,7 @@
     {%- endif -%}
     {%- set as_of = activity_metrics.as_of_date() -%}
     {%- set newest = activity_metrics.query_value(
-        'select max(date_day) from ' ~ this) -%}
+        newest_day_query or 'select max(date_day) from ' ~ this) -%}
     {%- if newest is none -%}
         {{- return(none) -}}
     {%- endif -%}

@@ -26,6 +26,12 @@ def _rows(table, columns):
 
 
 def reference_metrics(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
+    series, last_activity, _ = reference_activity(tables, as_of, timezone, wau_days, mau_days)
+    return series, last_activity
+
+
+def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
+    """The series, the last activity per user, and the users active on each day."""
     zone = ZoneInfo(timezone)
 
     def local_date(us):
@@ -76,4 +82,71 @@ def reference_metrics(tables, as_of: dt.date, timezone: str, wau_days=7, mau_day
             series[day] = (len(active_days.get(day, ())), window(wau_days), window(mau_days), total)
             day += dt.timedelta(days=1)
     last_activity = {uid: last.get(uid) for uid in included}
-    return series, last_activity
+    return series, last_activity, active_days
+
+
+# --- growth accounting and retention (CONTRACT section 4) -----------------------------
+
+
+def period_start(day: dt.date, kind: str) -> dt.date:
+    if kind == "week":
+        return day - dt.timedelta(days=day.weekday())  # ISO: Monday
+    if kind == "month":
+        return day.replace(day=1)
+    return day
+
+
+def next_period(start: dt.date, kind: str) -> dt.date:
+    if kind == "week":
+        return start + dt.timedelta(days=7)
+    if kind == "month":
+        return (start + dt.timedelta(days=32)).replace(day=1)
+    return start + dt.timedelta(days=1)
+
+
+def reference_growth(active_days: dict[dt.date, set[int]], as_of: dt.date):
+    """Growth accounting per (period kind, period start) and retention per (cohort
+    month, months since), straight from the definitions: sets of users per period."""
+    growth, cohorts = {}, {}
+    if not active_days:
+        return growth, cohorts
+    first_day = {}
+    for day in sorted(active_days):
+        for uid in active_days[day]:
+            first_day.setdefault(uid, day)
+    for kind in ("day", "week", "month"):
+        active: dict[dt.date, set[int]] = {}
+        for day, uids in active_days.items():
+            active.setdefault(period_start(day, kind), set()).update(uids)
+        period = period_start(min(active_days), kind)
+        previous: set[int] = set()
+        while period <= as_of:
+            now = active.get(period, set())
+            new = {u for u in now if period_start(first_day[u], kind) == period}
+            retained = now & previous
+            resurrected = now - new - retained
+            churned = previous - now
+            end = next_period(period, kind) - dt.timedelta(days=1)
+            growth[(kind, period)] = (
+                end,
+                end <= as_of,
+                len(now),
+                len(new),
+                len(retained),
+                len(resurrected),
+                len(churned),
+            )
+            previous = now
+            period = next_period(period, kind)
+    months: dict[dt.date, set[int]] = {}
+    for day, uids in active_days.items():
+        months.setdefault(period_start(day, "month"), set()).update(uids)
+    cohort_of = {uid: period_start(day, "month") for uid, day in first_day.items()}
+    last_month = period_start(as_of, "month")
+    for cohort in sorted(set(cohort_of.values())):
+        members = {u for u, c in cohort_of.items() if c == cohort}
+        month, since = cohort, 0
+        while month <= last_month:
+            cohorts[(cohort, since)] = (len(members), len(members & months.get(month, set())))
+            month, since = next_period(month, "month"), since + 1
+    return growth, cohorts

@@ -69,6 +69,15 @@ MODELS = {
         ),
     ),
     "activity_rows_accounted": ("source_name, row_status", "*"),
+    "fct_growth_accounting": (
+        "period_type, period_start",
+        "period_type, period_start, period_end, is_complete, active_users, new_users, "
+        "retained_users, resurrected_users, churned_users, quick_ratio",
+    ),
+    "fct_retention_cohorts": (
+        "cohort_month, months_since_first",
+        "cohort_month, months_since_first, cohort_users, active_users, retention_pct",
+    ),
 }
 # the nightly path, in build order: a run is killed as each of these starts
 NIGHTLY_PATH = [

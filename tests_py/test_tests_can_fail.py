@@ -46,6 +46,11 @@ BREAKS = {
         "and source_row_id = (select min(source_row_id) from {s}.int_activity_events_classified "
         "where source_name = 'conversions')"
     ),
+    "assert_growth_identities": (
+        "update {s}.fct_growth_accounting set churned_users = churned_users + 1 "
+        "where period_type = 'week' and period_start = "
+        "(select max(period_start) from {s}.fct_growth_accounting where period_type = 'week')"
+    ),
     "assert_nothing_lost": (
         "update {s}.activity_rows_accounted set row_count = row_count - 1 "
         "where source_name = 'send_transactions' and row_status = 'counted'"
