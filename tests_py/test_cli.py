@@ -100,6 +100,31 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert "touch log catches" in comparison["reading"]
     assert "old method" in run_cli(["compare-methods"], env).stdout
 
+    # growth accounting and cohorts read the marts
+    growth = run_cli(["growth", "--period", "month", "--last", "3", "--json"], env)
+    assert growth.returncode == 0, growth.stderr
+    expected = warehouse.query(
+        f"select period_start, active_users, new_users, churned_users from {warehouse.schema}."
+        "fct_growth_accounting where period_type = 'month' order by period_start desc limit 3"
+    )
+    assert [
+        (g["period_start"], g["active_users"], g["new_users"], g["churned_users"])
+        for g in json.loads(growth.stdout)
+    ] == [(r[0].isoformat(), *r[1:]) for r in reversed(expected)]
+    assert "quick ratio" in run_cli(["growth"], env).stdout
+    cohorts = run_cli(["cohorts"], env)
+    assert cohorts.returncode == 0 and "Monthly retention" in cohorts.stdout
+    (first_cohort_size,) = one_row(
+        warehouse,
+        "select cohort_users from {s}.fct_retention_cohorts "
+        "where cohort_month = (select min(cohort_month) from {s}.fct_retention_cohorts) "
+        "and months_since_first = 0",
+    )
+    assert json.loads(run_cli(["cohorts", "--json"], env).stdout)[0]["cohort_users"] == (
+        first_cohort_size
+    )
+    assert run_cli(["growth", "--period", "year"], env).returncode == 2
+
     # validate: healthy, then a broken invariant makes it exit 1
     validate = run_cli(["validate", "--as-of", str(END)], env)
     assert validate.returncode == 0, validate.stdout[-2000:] + validate.stderr

@@ -1,6 +1,18 @@
 """activity-metrics: exact DAU/WAU/MAU for a fintech app, built with dbt."""
 
-from .api import get_active_users, get_activity_metrics, touch_last_activity
+from .api import (
+    get_active_users,
+    get_activity_metrics,
+    get_growth_accounting,
+    get_retention_cohorts,
+    touch_last_activity,
+)
 
-__all__ = ["get_active_users", "get_activity_metrics", "touch_last_activity"]
+__all__ = [
+    "get_active_users",
+    "get_activity_metrics",
+    "get_growth_accounting",
+    "get_retention_cohorts",
+    "touch_last_activity",
+]
 __version__ = "0.1.0"

@@ -79,6 +79,69 @@ def current_as_of(settings: Settings) -> dt.date:
     return rows[0][0]
 
 
+GROWTH_COLUMNS = (
+    "period_type",
+    "period_start",
+    "period_end",
+    "is_complete",
+    "active_users",
+    "new_users",
+    "retained_users",
+    "resurrected_users",
+    "churned_users",
+    "quick_ratio",
+)
+COHORT_COLUMNS = (
+    "cohort_month",
+    "months_since_first",
+    "cohort_users",
+    "active_users",
+    "retention_pct",
+)
+
+
+def get_growth_accounting(
+    period: str = "week", last: int | None = None, target: str | Settings | None = None
+) -> list[dict]:
+    """Growth accounting rows of one period kind ('day', 'week' or 'month'), oldest
+    first; `last` keeps the most recent N periods. Reads fct_growth_accounting."""
+    if period not in ("day", "week", "month"):
+        raise WarehouseError(f"period must be day, week or month, not {period!r}")
+    if last is not None and last < 1:
+        raise WarehouseError(f"last must be at least 1, not {last}")
+    settings = _settings(target)
+    cols, rows = settings.query(
+        f"select {', '.join(GROWTH_COLUMNS)} "
+        f"from {_relation(settings, 'fct_growth_accounting')} "
+        "where period_type = %s order by period_start",
+        (period,),
+    )
+    found = _typed_rows(cols, rows, "quick_ratio")
+    return found[-last:] if last else found
+
+
+def get_retention_cohorts(target: str | Settings | None = None) -> list[dict]:
+    """Monthly retention cohorts (fct_retention_cohorts), by cohort and month since."""
+    settings = _settings(target)
+    cols, rows = settings.query(
+        f"select {', '.join(COHORT_COLUMNS)} "
+        f"from {_relation(settings, 'fct_retention_cohorts')} "
+        "order by cohort_month, months_since_first"
+    )
+    return _typed_rows(cols, rows, "retention_pct")
+
+
+def _typed_rows(cols, rows, ratio_column: str) -> list[dict]:
+    """Rows as dicts, the ratio column as a float (PostgreSQL returns Decimal)."""
+    return [
+        {
+            col: float(value) if col == ratio_column and value is not None else value
+            for col, value in zip(cols, row, strict=True)
+        }
+        for row in rows
+    ]
+
+
 def get_active_users(
     days: int, as_of: dt.date | None = None, target: str | Settings | None = None
 ) -> list[int]:

@@ -420,6 +420,59 @@ def cmd_generate(args, settings: Settings) -> int:
     return 0
 
 
+# --- growth accounting and retention ---------------------------------------------------
+
+
+def cmd_growth(args, settings: Settings) -> int:
+    rows = api.get_growth_accounting(args.period, args.last, settings)
+    if not rows:
+        raise WarehouseError("fct_growth_accounting is empty: run `activity-metrics build` first")
+    if args.json:
+        print(json.dumps([{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2))
+        return 0
+    label = {"day": "day", "week": "ISO week (Mon-Sun)", "month": "calendar month"}[args.period]
+    print(f"Growth accounting per {label}: new is first activity ever, never signup")
+    print(
+        f"  {'period':<12} {'active':>9} {'new':>8} {'retained':>9} {'resurrected':>12}"
+        f" {'churned':>9} {'quick ratio':>12}"
+    )
+    for r in rows:
+        ratio = "-" if r["quick_ratio"] is None else f"{r['quick_ratio']:.2f}"
+        mark = "" if r["is_complete"] else "  (in progress)"
+        print(
+            f"  {r['period_start']!s:<12} {r['active_users']:>9,} {r['new_users']:>8,}"
+            f" {r['retained_users']:>9,} {r['resurrected_users']:>12,}"
+            f" {r['churned_users']:>9,} {ratio:>12}{mark}"
+        )
+    return 0
+
+
+def cmd_cohorts(args, settings: Settings) -> int:
+    rows = api.get_retention_cohorts(settings)
+    if not rows:
+        raise WarehouseError("fct_retention_cohorts is empty: run `activity-metrics build` first")
+    if args.json:
+        print(json.dumps([{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2))
+        return 0
+    cohorts: dict = {}
+    for r in rows:
+        cohorts.setdefault(r["cohort_month"], (r["cohort_users"], {}))[1][
+            r["months_since_first"]
+        ] = r["retention_pct"]
+    width = max(len(by_month) for _, by_month in cohorts.values())
+    shown = min(width, 12)
+    print("Monthly retention: share of each cohort (first active month) active k months later")
+    print(f"  {'cohort':<8} {'users':>7} " + " ".join(f"{f'+{k}':>5}" for k in range(shown)))
+    for cohort, (size, by_month) in cohorts.items():
+        cells = " ".join(
+            f"{by_month[k] * 100:>4.0f}%" if k in by_month else " " * 5 for k in range(shown)
+        )
+        print(f"  {cohort.strftime('%Y-%m'):<8} {size:>7,} {cells}")
+    if width > shown:
+        print(f"  (first {shown} months shown; --json has all {width})")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------
 
 
@@ -461,6 +514,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="coverage and consistency checks; exit 0 healthy, 1 failing, 2 usage error",
     )
     validate.set_defaults(func=cmd_validate)
+
+    growth = sub.add_parser(
+        "growth",
+        parents=[common],
+        help="new, retained, resurrected and churned users per period (fct_growth_accounting)",
+    )
+    growth.add_argument(
+        "--period", choices=["day", "week", "month"], default="week", help="default: week"
+    )
+    growth.add_argument("--last", type=_positive, default=12, help="periods shown (default 12)")
+    growth.add_argument("--json", action="store_true", help="machine-readable output")
+    growth.set_defaults(func=cmd_growth)
+
+    cohorts = sub.add_parser(
+        "cohorts", parents=[common], help="monthly retention triangle (fct_retention_cohorts)"
+    )
+    cohorts.add_argument("--json", action="store_true", help="machine-readable output")
+    cohorts.set_defaults(func=cmd_cohorts)
 
     build = sub.add_parser("build", parents=[common], help="the nightly dbt seed + build")
     build.add_argument(
