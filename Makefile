@@ -45,6 +45,8 @@ dbt-both: install
 	@echo "== dbt build on DuckDB =="
 	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics generate --target duckdb --users 3000 --days 120 --seed 1
 	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics build --target duckdb --full-refresh
+	@# the nightly selector leaves the dbt unit tests (code, not data) out: run them here
+	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/dbt test --target duckdb --select "test_type:unit"
 	@echo "== dbt build on PostgreSQL =="
 	@if $(BIN)/python -c "from activity_metrics.warehouse import Settings; Settings('postgres').connect_postgres().close()" 2>/dev/null; then \
 	  export ACTIVITY_SOURCE_SCHEMA=raw_make_$(RUN_ID) ACTIVITY_POSTGRES_SCHEMA=analytics_make_$(RUN_ID); \
