@@ -2,10 +2,11 @@
 
 with
 
-classified_events as (
+row_groups as (
 
     select
         source_name,
+        row_count,
         case
             when
                 rejection_reason in (
@@ -16,7 +17,7 @@ classified_events as (
                 then 'after_as_of'
             else coalesce(rejection_reason, 'counted')
         end as row_status
-    from {{ ref('int_activity_events_classified') }}
+    from {{ ref('int_activity_rows_daily') }}
 
 ),
 
@@ -25,8 +26,8 @@ final as (
     select
         source_name,
         row_status,
-        count(*) as row_count
-    from classified_events
+        sum(row_count) as row_count
+    from row_groups
     group by
         source_name,
         row_status

@@ -1,0 +1,59 @@
+{%- set state = activity_metrics.latest_run_state(['events_loaded_through']) -%}
+
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ activity_metrics.delete_recounted_row_groups() }}",
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('int_activity_events_classified') }}
+
+{#
+    Raw activity rows per source, local day and rejection reason (null:
+    counted), the input of activity_rows_accounted. Incremental: a nightly
+    run recounts only the (source, day) groups that the activity events
+    written since its last run touch, where each row is now and where it was
+    before; rows without a timestamp form a group of their own.
+#}
+
+with
+
+recounted_rows as (
+
+    select
+        source_name,
+        activity_date,
+        rejection_reason
+    from {{ ref('int_activity_events_classified') }}
+    {%- if state is not none %}
+    where {{ activity_metrics.row_group_key() }} in (
+        {{ activity_metrics.changed_row_groups(state.events_loaded_through) }}
+    )
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        source_name,
+        activity_date,
+        rejection_reason,
+        cast(count(*) as {{ dbt.type_bigint() }}) as row_count,
+        (
+            select max(activity_events.dbt_loaded_at)
+            from {{ ref('int_activity_events_classified') }} as activity_events
+        ) as events_loaded_through,
+        {{ activity_metrics.run_stamp() }} as dbt_loaded_at
+    from recounted_rows
+    group by
+        source_name,
+        activity_date,
+        rejection_reason
+
+)
+
+select * from final
