@@ -5,8 +5,8 @@
     or that has a null part: the primary key test of composite grains.
     latest_run_only: only the keys that the model's latest run wrote (an
     incremental model's nightly guard), counted over the whole table, so a
-    duplicate of an older row is caught too; driven from tonight's keys (an
-    index lookup per key), never a scan of every key of history.
+    duplicate of an older row is caught too (a semi-join on tonight's keys:
+    no sort or hash of every key of history).
     within_latest_run: count only among the latest run's rows (for a table
     written by dbt's delete+insert on this key, where a duplicate of an older
     row cannot arise; the full-table test runs weekly). -#}
@@ -25,30 +25,20 @@ key_counts as (
 
 )
 {%- elif latest_run_only -%}
-keys_written as (
-
-    select distinct {{ columns }}
-    from {{ model }}
-    {{ activity_metrics.latest_run_filter(model) }}
-
-),
-
 key_counts as (
 
+    -- every row that shares a key with tonight's rows (a semi-join: one
+    -- hash of tonight's keys, one pass over the table)
     select
-        {% for column in combination_of_columns -%}
-            keys_written.{{ column }},
-        {% endfor -%}
-        (
-            select count(*)
-            from {{ model }} as all_rows
-            where
-                {% for column in combination_of_columns -%}
-                    all_rows.{{ column }} = keys_written.{{ column }}
-                    {%- if not loop.last %} and {% endif %}
-                {% endfor %}
-        ) as occurrences
-    from keys_written
+        {{ columns }},
+        count(*) as occurrences
+    from {{ model }}
+    where ({{ columns }}) in (
+        select {{ columns }}
+        from {{ model }}
+        {{ activity_metrics.latest_run_filter(model) }}
+    )
+    group by {{ columns }}
 
 )
 {%- else -%}
