@@ -41,8 +41,8 @@ from .generator import (
 from .warehouse import PROJECT_DIR, Settings, WarehouseError, warehouse_env
 
 # users x days of the longest history; the shorter ones are its last half and quarter,
-# labelled 4y, 2y and 1y as they are at sizes M and L (at S and XS they are shorter). XS is the CI smoke size: it proves the
-# benchmark runs, its timings mean nothing.
+# labelled 4y, 2y and 1y as they are at sizes M and L (at S and XS they are shorter).
+# XS is the CI smoke size: it proves the benchmark runs, its timings mean nothing.
 SIZES = {"XS": (1_000, 60), "S": (10_000, 365), "M": (200_000, 1460), "L": (1_000_000, 1460)}
 HISTORY_LABELS = ("1y", "2y", "4y")
 
