@@ -117,6 +117,54 @@ def test_semantic_layer_returns_the_published_series(docs_warehouse, tmp_path):
     assert from_mf == published
 
 
+GROWTH_METRICS = {
+    "calendar_period_active_users": "active_users",
+    "growth_new_users": "new_users",
+    "growth_retained_users": "retained_users",
+    "growth_resurrected_users": "resurrected_users",
+    "growth_churned_users": "churned_users",
+    "growth_quick_ratio": "quick_ratio",
+}
+
+
+def test_semantic_layer_returns_growth_accounting(docs_warehouse, tmp_path):
+    out = tmp_path / "growth.csv"
+    queried = mf(
+        [
+            "query",
+            "--metrics",
+            ",".join(GROWTH_METRICS),
+            "--group-by",
+            "growth_period__period_type,metric_time__day",
+            "--csv",
+            str(out),
+        ],
+        docs_warehouse,
+    )
+    assert queried.returncode == 0, queried.stdout[-2000:] + queried.stderr[-2000:]
+
+    def number(value):
+        return None if value in ("", None) else round(float(value), 6)
+
+    with open(out) as fh:
+        from_mf = {
+            (row["growth_period__period_type"], row["metric_time__day"][:10]): tuple(
+                number(row[m]) for m in GROWTH_METRICS
+            )
+            for row in csv.DictReader(fh)
+        }
+    published = {
+        (kind, start.isoformat()): tuple(number(v) for v in values)
+        for kind, start, *values in docs_warehouse.query(
+            f"select period_type, period_start, {', '.join(GROWTH_METRICS.values())} "
+            f"from {docs_warehouse.schema}.fct_growth_accounting"
+        )
+    }
+    assert {kind for kind, _ in published} == {"day", "week", "month"}
+    assert any(values[-1] is not None for values in published.values())
+    assert from_mf == published
+
+
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:

@@ -132,7 +132,7 @@ final as (
             as covered_users,
         {{ activity_metrics.safe_ratio('covered_users', 'eligible_users') }}
             as coverage,
-        cast({{ threshold }} as {{ dbt.type_float() }}) as coverage_threshold,
+        cast({{ threshold }} as {{ activity_metrics.type_double() }}) as coverage_threshold,
         -- no eligible users (e.g. no touch log yet): nothing to check
         coalesce(
             {{ activity_metrics.safe_ratio('covered_users', 'eligible_users') }}
