@@ -34,10 +34,14 @@ def test_bench_smoke(tmp_path):
         "nightly, 1y",
         "nightly, 4y",
         "naive MAU series",
+        "growth models inside the full build",
+        "growth accounting (ours)",
+        "naive users x periods",
     ):
         assert text.count(contender) >= 2, contender
     # the contenders computed the same numbers (an exactness check, not a timing)
     assert text.count("Same numbers from both rolling methods: yes") == 2
     assert text.count("snapshot equals the union method: yes") == 2
     assert text.count("the naive MAU series equals the published MAU: yes") == 2
+    assert text.count("equals fct_growth_accounting: yes") == 2
     assert "nightly, 4y history, timestamp indexes" in text

@@ -1,6 +1,8 @@
 """The Superset dashboards, kept as code, in a real browser: the bundle imports twice
 without duplicates, every chart of every dashboard renders without an error, and the
-headline numbers equal activity_metrics_current. Screenshots in target/screenshots/."""
+headline numbers equal activity_metrics_current, and the growth page draws the rows of
+fct_growth_accounting and fct_retention_cohorts (read from the chart data the browser
+received). Screenshots in target/screenshots/."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import manage
 
 pytestmark = pytest.mark.postgres
 END = dt.date(2024, 8, 31)
-DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring")
+DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring", "activity-growth")
 SCREENSHOTS = os.path.join(PROJECT_DIR, "target", "screenshots")
 
 
@@ -71,7 +73,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
-    assert metadata_counts(home) == first == {"dbs": 1, "tables": 7, "slices": 14, "dashboards": 3}
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 9, "slices": 18, "dashboards": 4}
 
     (current,) = warehouse.query(
         f"select dau, wau, mau, total_users, stickiness, dau_pct, mau_pct "
@@ -112,6 +114,15 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
 
             context.route("**/*", only_local)
             page = context.new_page()
+            drawn = []  # (the chart's form data, the rows it received) for every chart query
+
+            def chart_data(response):
+                if "/api/v1/chart/data" in response.url and response.ok:
+                    form_data = (response.request.post_data_json or {}).get("form_data", {})
+                    for result in response.json().get("result", []):
+                        drawn.append((form_data, result.get("data", [])))
+
+            page.on("response", chart_data)
             page.goto(f"{base}/login/")
             page.fill("#username", manage.ADMIN)
             page.fill("#password", manage.ADMIN_PASSWORD)
@@ -132,6 +143,8 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
                         shown[title] = numbers[0].strip()
                 if slug == "activity-headline":
                     assert shown == expected_headline
+                if slug == "activity-growth":
+                    assert_growth_drawn(warehouse, drawn)
                 time.sleep(2)  # let the line charts finish animating for the screenshot
                 page.screenshot(
                     path=os.path.join(SCREENSHOTS, f"superset_{slug}.png"), full_page=True
@@ -141,3 +154,49 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
         server.terminate()
         server.wait(timeout=30)
     assert all("scarf" in url for url in blocked), blocked
+
+
+def epoch_ms_day(value) -> dt.date:
+    return (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)).date()
+
+
+def assert_growth_drawn(warehouse, drawn):
+    """The growth page's bars and heatmap received exactly the rows of the marts."""
+    schema = warehouse.schema
+    bars = {}
+    for form_data, rows in drawn:
+        kinds = [f.get("comparator") for f in form_data.get("adhoc_filters", [])]
+        if "churned_below_zero" in form_data.get("metrics", []) and kinds[0] in ("week", "month"):
+            bars[kinds[0]] = {
+                epoch_ms_day(r["period_start"]): (
+                    r["new_users"],
+                    r["retained_users"],
+                    r["resurrected_users"],
+                    r["churned_below_zero"],
+                )
+                for r in rows
+            }
+    assert set(bars) == {"week", "month"}, [f.get("slice_id") for f, _ in drawn]
+    for kind, shown in bars.items():
+        expected = {
+            start: (new, retained, resurrected, -churned)
+            for start, new, retained, resurrected, churned in warehouse.query(
+                "select period_start, new_users, retained_users, resurrected_users, "
+                f"churned_users from {schema}.fct_growth_accounting where period_type = '{kind}'"
+            )
+        }
+        assert shown == expected, kind
+        assert any(values[3] < 0 for values in shown.values()), "no churn drawn below zero"
+    (heatmap,) = [rows for f, rows in drawn if f.get("viz_type") == "heatmap_v2"]
+    expected_cells = {
+        (int(months), cohort): round(float(pct), 6)
+        for cohort, months, pct in warehouse.query(
+            f"select cohort_month, months_since_first, retention_pct from {schema}."
+            "fct_retention_cohorts"
+        )
+    }
+    cells = {
+        (int(r["months_since_first"]), epoch_ms_day(r["cohort_month"])): round(r["retention"], 6)
+        for r in heatmap
+    }
+    assert cells == expected_cells

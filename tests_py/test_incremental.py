@@ -22,6 +22,7 @@ import time
 import numpy as np
 import pytest
 from conftest import run_results, small_dataset
+from reference import reference_activity
 from test_metrics_exact import assert_matches_reference
 
 from activity_metrics.dbt_runner import _command
@@ -117,6 +118,41 @@ def late_arrivals(tables, rng):
     return delay, backup
 
 
+def hold_back_first_weeks(tables, delay, backup, first_night: dt.date, end: dt.date, users=5):
+    """The backfill case of growth accounting, made certain: a few users who start
+    during the nights get every row of their first active week delivered on the last
+    night only, after later weeks had counted them new."""
+    day_us = {name: tables[name][ts][0] // US_PER_DAY for name, (_, ts) in ACTIVITY_TABLES.items()}
+    days_of: dict[int, list[int]] = {}
+    for name, (actor, ts_col) in ACTIVITY_TABLES.items():
+        ids, ids_null = tables[name][actor]
+        usable = ~generator_mask(tables[name][ts_col]) & ~generator_mask((ids, ids_null))
+        for user, day in zip(ids[usable], day_us[name][usable], strict=True):
+            days_of.setdefault(int(user), []).append(int(day))
+    first_ok = ((first_night - EPOCH).days + 1, (end - EPOCH).days - 16)
+    chosen = 0
+    for user, days in sorted(days_of.items()):
+        first = min(days)
+        later_week = first - (EPOCH + dt.timedelta(days=first)).weekday() + 7
+        if not first_ok[0] <= first <= first_ok[1]:
+            continue
+        if not any(later_week <= d <= (end - EPOCH).days - 2 for d in days):
+            continue
+        for name, (actor, _) in ACTIVITY_TABLES.items():
+            rows = (tables[name][actor][0] == user) & (day_us[name] < later_week)
+            delay[name][rows] = ((end - EPOCH).days - day_us[name][rows]) * US_PER_DAY
+            backup[name][rows] = 0
+        chosen += 1
+        if chosen == users:
+            return
+    raise AssertionError("no user starts during the nights")
+
+
+def generator_mask(column):
+    values, mask = column
+    return np.zeros(values.size, dtype=bool) if mask is None else mask
+
+
 def with_users(tables, users):
     return {**tables, "users": users}
 
@@ -139,6 +175,16 @@ def flag_users(users, rng, deleted_on: dt.date):
         "is_staff": (is_staff, None),
         "deleted_at": (deleted, deleted_mask),
     }
+
+
+def first_active_weeks(state, as_of: dt.date) -> dict[int, dt.date]:
+    """Each user's first active ISO week (its Monday) in the rows a night could see."""
+    _, _, active_days = reference_activity(state, as_of, "UTC")
+    first: dict[int, dt.date] = {}
+    for day in sorted(active_days, reverse=True):
+        for user in active_days[day]:
+            first[user] = day - dt.timedelta(days=day.weekday())
+    return first
 
 
 def killed_build(warehouse, as_of: dt.date, model: str) -> None:
@@ -174,6 +220,7 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     rng = np.random.default_rng(5)
     generated = small_dataset(11, 400, 150, end, 0.03)
     delay, backup = late_arrivals(generated, rng)
+    hold_back_first_weeks(generated, delay, backup, end - dt.timedelta(days=28), end)
     for name in ACTIVITY_TABLES:  # carried along when rows are reordered (never loaded)
         generated[name] = {
             **generated[name],
@@ -218,11 +265,24 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     ]
     if target == "postgres":  # one kill (the fact's rewrite) is enough on the second engine
         nights = [(d, u, k if k == NIGHTLY_PATH[2] else None) for d, u, k in nights]
+    first_weeks_seen = []
     for as_of, users, kill_at in nights:
         state = night(as_of, users, kill_at)
+        first_weeks_seen.append(first_active_weeks(state, as_of))
 
     # what has arrived by the end: the reference and a full rebuild see the same rows
     assert_matches_reference(incremental, state, end, "UTC")
+    # ... and the history holds the backfill case of growth accounting: users whose
+    # first activity arrived after a night had counted them new in a later week (the
+    # incremental growth accounting equals the reference, so they are new in the week
+    # of their first activity and no longer in the later one)
+    final_first_weeks = first_active_weeks(state, end)
+    assert any(
+        week > final_first_weeks[user]
+        for seen in first_weeks_seen
+        for user, week in seen.items()
+        if user in final_first_weeks
+    ), "no late first activity in the fixture"
     rebuilt.load(state)
     rebuilt.build(end, full_refresh=True)
     assert snapshot(incremental) == snapshot(rebuilt)

@@ -13,7 +13,13 @@ Contenders (each on the same warehouse and data):
    against the naive MAU query alone (the union of the raw tables joined to a date
    spine with count(distinct), the MAU of every day);
 4. the current snapshot, the app's one-line `last_activity_date >= as_of - N` on
-   user_last_activity, vs the old union of all activity tables.
+   user_last_activity, vs the old union of all activity tables;
+5. growth accounting: the time of fct_growth_accounting and fct_retention_cohorts inside
+   the full build (from dbt's run results) against the rest of it, and the compiled
+   query of fct_growth_accounting against a naive version that crosses every user with
+   every week and month, results checked equal.
+
+`--parts` runs some of them (the full build always runs: the others read its tables).
 """
 
 from __future__ import annotations
@@ -305,14 +311,73 @@ def _rows(output: str):
     return json.loads(line[5:])
 
 
-def compiled_sweep_sql(warehouse: BenchWarehouse, as_of: dt.date) -> str:
-    warehouse.dbt(["compile", "--select", "fct_active_users_daily", "--full-refresh"], as_of)
+def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.date) -> str:
+    """The compiled select of a model (its full-refresh branch), e.g. activity/fct_x."""
+    model = model_path.rsplit("/", 1)[-1]
+    warehouse.dbt(["compile", "--select", model, "--full-refresh"], as_of)
     path = os.path.join(
-        PROJECT_DIR,
-        "target/compiled/activity_metrics/models/marts/activity/fct_active_users_daily.sql",
+        PROJECT_DIR, f"target/compiled/activity_metrics/models/marts/{model_path}.sql"
     )
     with open(path) as fh:
         return fh.read()
+
+
+GROWTH_MODELS = ("fct_growth_accounting", "fct_retention_cohorts")
+
+
+def growth_seconds_in_last_build() -> float:
+    """Execution time of the growth-accounting models in the last dbt run (run results)."""
+    with open(os.path.join(PROJECT_DIR, "target", "run_results.json")) as fh:
+        results = json.load(fh)["results"]
+    return sum(
+        r["execution_time"]
+        for r in results
+        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in GROWTH_MODELS
+    )
+
+
+def naive_growth_sql(schema: str, as_of: dt.date) -> str:
+    """Growth accounting per ISO week and month the naive way: every user crossed with
+    every period, each cell flagged active or not, then lag() per user over all of
+    them (O(users x periods), what a quick dbt model or a notebook does)."""
+    periods = " union all ".join(
+        f"select distinct '{kind}' as period_type, user_id, "
+        f"cast(date_trunc('{kind}', activity_date) as date) as period_start "
+        f"from {schema}.fct_user_activity_daily where activity_date <= date '{as_of}'"
+        for kind in ("week", "month")
+    )
+    return f"""
+with user_periods as ({periods}),
+periods as (select distinct period_type, period_start from user_periods),
+users as (select distinct user_id from user_periods),
+grid as (
+    select periods.period_type, periods.period_start, users.user_id,
+        user_periods.user_id is not null as is_active
+    from periods cross join users
+    left join user_periods
+        on user_periods.period_type = periods.period_type
+        and user_periods.period_start = periods.period_start
+        and user_periods.user_id = users.user_id
+),
+flagged as (
+    select period_type, period_start, is_active,
+        coalesce(lag(is_active) over (
+            partition by period_type, user_id order by period_start), false) as was_active,
+        coalesce(max(case when is_active then 1 else 0 end) over (
+            partition by period_type, user_id order by period_start
+            rows between unbounded preceding and 1 preceding), 0) as active_before
+    from grid
+)
+select period_type, period_start,
+    sum(case when is_active then 1 else 0 end) as active_users,
+    sum(case when is_active and active_before = 0 then 1 else 0 end) as new_users,
+    sum(case when is_active and was_active then 1 else 0 end) as retained_users,
+    sum(case when is_active and not was_active and active_before = 1 then 1 else 0 end)
+        as resurrected_users,
+    sum(case when not is_active and was_active then 1 else 0 end) as churned_users
+from flagged
+group by period_type, period_start
+"""
 
 
 def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
@@ -361,7 +426,10 @@ def history_slice(tables, first_day: dt.date, before_day: dt.date | None = None,
     return out
 
 
-def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -> dict:
+PARTS = ("full", "rolling", "growth", "nightly", "snapshot")
+
+
+def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, parts=PARTS) -> dict:
     users, days = SIZES[size]
     end = dt.date(2026, 6, 30)
     results: dict[str, Timing] = {}
@@ -373,6 +441,9 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -
         timing.peak_mb.append(peak)
         print(f"  [{target} {size}] {name}: {seconds:.3f} s", flush=True)
 
+    def record(name: str, seconds: float):
+        timed(name, lambda: (seconds, float("nan")))
+
     # one dataset, the longest history; the shorter histories are its last days, so
     # every history has the same daily volume at its end. The last `runs` days are
     # held back: each nightly run appends one of them, as the app would
@@ -380,11 +451,13 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -
     tables = generate(GeneratorConfig(users=users, days=days, seed=seed, end_date=end))
     # PostgreSQL also measures the nightly run with an index on every activity
     # timestamp (an app rarely has one; the nightly reads follow the primary key)
-    held_back = runs * (2 if target == "postgres" else 1)
+    held_back = runs * (2 if target == "postgres" else 1) if "nightly" in parts else 0
     first_new_day = end - dt.timedelta(days=held_back - 1)
     as_of = first_new_day - dt.timedelta(days=1)
     histories = {}
     for label, history_days in zip(HISTORY_LABELS, (days // 4, days // 2, days), strict=True):
+        if label != HISTORY_LABELS[-1] and "nightly" not in parts:
+            continue  # only the nightly part compares histories
         warehouse = BenchWarehouse(target, f"{size.lower()}_{label}")
         first_day = end - dt.timedelta(days=history_days - 1)
         sliced = history_slice(tables, first_day, before_day=first_new_day)
@@ -402,88 +475,136 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -
     # 1. full build vs the floor, alternating
     for _ in range(runs):
         timed("full build", lambda: big.dbt(["build", "--full-refresh"], as_of))
+        if "growth" in parts:  # the growth models' share of that same build
+            growth = growth_seconds_in_last_build()
+            record("growth models inside the full build", growth)
+            record(
+                "full build without the growth models", results["full build"].seconds[-1] - growth
+            )
         timed("floor", lambda: big.sql(floor_sql(big.raw_schema, as_of)))
     (user_days,) = big.settings_query(f"select count(*) from {big.schema}.fct_user_activity_daily")
 
-    # 2. the sweep vs MetricFlow's spine join on the same user-day table
-    (first_day,) = big.settings_query(
-        f"select min(date_day) from {big.schema}.fct_active_users_daily"
-    )
-    sweep = compiled_sweep_sql(big, as_of)
-    spine = metricflow_spine_sql(big, first_day, as_of)
-    sweep_q = f"select date_day, wau, mau from ({sweep}) as sweep"
-    spine_q = f"select metric_time__day, wau_cumulative, mau_cumulative from ({spine}) as spine"
-    spine_rows = None
-    for _ in range(runs):
-        timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
-        sweep_rows = _rows(big.last_output)
-        if results.get("rolling: MetricFlow spine join", Timing([0.0])).seconds[-1] == float("inf"):
-            continue  # timed out once: a lower bound, not worth repeating
-        timed("rolling: MetricFlow spine join", lambda: big.sql(spine_q, timeout))
-        if big.last_output:
-            spine_rows = _rows(big.last_output)
-
-    def normalise(rows):
-        # the spine join has no row (or a null) for a day whose window holds nobody
-        by_day = {str(r[0])[:10]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
-        return {day: counts for day, counts in by_day.items() if counts != (0, 0)}
-
-    rolling_equal = None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
-
-    # 3. the nightly run: append one day of rows, `dbt build` (the default selector),
-    # alternating the histories; beside it, the naive MAU series on the same data
-    for warehouse, _, _ in histories.values():
-        if warehouse is not big:
-            warehouse.dbt(["build", "--full-refresh"], as_of)
-    naive_q = naive_mau_sql(big.raw_schema, big_first, as_of)
-    naive_rows = None
-    for run in range(runs):
-        new_day = first_new_day + dt.timedelta(days=run)
-        appended = history_slice(tables, new_day, on_day=new_day)
-        for label, (warehouse, _, _) in histories.items():
-            warehouse.load(appended, append=True)
-            timed(f"nightly, {label} history", lambda w=warehouse, d=new_day: w.dbt(["build"], d))
-        if results.get("naive MAU series", Timing([0.0])).seconds[-1] != float("inf"):
-            timed("naive MAU series", lambda: big.sql(naive_q, timeout))
+    rolling_equal = growth_equal = mau_equal = None
+    if "rolling" in parts:
+        # 2. the sweep vs MetricFlow's spine join on the same user-day table
+        (first_day,) = big.settings_query(
+            f"select min(date_day) from {big.schema}.fct_active_users_daily"
+        )
+        sweep = compiled_model_sql(big, "activity/fct_active_users_daily", as_of)
+        spine = metricflow_spine_sql(big, first_day, as_of)
+        sweep_q = f"select date_day, wau, mau from ({sweep}) as sweep"
+        spine_q = f"select metric_time__day, wau_cumulative, mau_cumulative from ({spine}) as spine"
+        spine_rows = None
+        for _ in range(runs):
+            timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
+            sweep_rows = _rows(big.last_output)
+            if results.get("rolling: MetricFlow spine join", Timing([0.0])).seconds[-1] == float(
+                "inf"
+            ):
+                continue  # timed out once: a lower bound, not worth repeating
+            timed("rolling: MetricFlow spine join", lambda: big.sql(spine_q, timeout))
             if big.last_output:
-                naive_rows = _rows(big.last_output)
-    mau_equal = None
-    if naive_rows is not None:
-        published = big.settings_query_all(
-            f"select date_day, mau from {big.schema}.fct_active_users_daily "
-            f"where date_day <= date '{as_of}'"
+                spine_rows = _rows(big.last_output)
+
+        def normalise(rows):
+            # the spine join has no row (or a null) for a day whose window holds nobody
+            by_day = {str(r[0])[:10]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
+            return {day: counts for day, counts in by_day.items() if counts != (0, 0)}
+
+        rolling_equal = (
+            None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
         )
-        mau_equal = {str(d)[:10]: int(m) for d, m in published if m} == {
-            str(d)[:10]: int(m) for d, m in naive_rows if m
-        }
-    if target == "postgres":
-        big.sql_statements(
-            [
-                f"create index if not exists {name}_{ts}_idx on {big.raw_schema}.{name} ({ts})"
-                for name, (_, ts) in ACTIVITY_TABLES.items()
-            ]
+
+    # 5. growth accounting: the model's query vs every user crossed with every period
+    if "growth" in parts:
+        growth_sql = compiled_model_sql(big, "growth/fct_growth_accounting", as_of)
+        growth_q = (
+            "select period_type, period_start, active_users, new_users, retained_users, "
+            f"resurrected_users, churned_users from ({growth_sql}) as growth"
         )
-        for run in range(runs, held_back):
+        naive_growth_q = naive_growth_sql(big.schema, as_of)
+        naive_growth_rows = None
+        for _ in range(runs):
+            timed("growth accounting (ours)", lambda: big.sql(growth_q))
+            growth_rows = _rows(big.last_output)
+            naive_name = "growth accounting: naive users x periods"
+            if results.get(naive_name, Timing([0.0])).seconds[-1] == float("inf"):
+                continue
+            timed(naive_name, lambda: big.sql(naive_growth_q, timeout))
+            if big.last_output:
+                naive_growth_rows = _rows(big.last_output)
+        if naive_growth_rows is not None:
+            naive = {
+                (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in naive_growth_rows
+            }
+            ours = {
+                (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:])
+                for r in growth_rows
+                if r[0] in ("week", "month") and int(r[2])
+            }
+            growth_equal = naive == ours
+
+    if "nightly" in parts:
+        # 3. the nightly run: append one day of rows, `dbt build` (the default selector),
+        # alternating the histories; beside it, the naive MAU series on the same data
+        for warehouse, _, _ in histories.values():
+            if warehouse is not big:
+                warehouse.dbt(["build", "--full-refresh"], as_of)
+        naive_q = naive_mau_sql(big.raw_schema, big_first, as_of)
+        naive_rows = None
+        for run in range(runs):
             new_day = first_new_day + dt.timedelta(days=run)
-            big.load(history_slice(tables, new_day, on_day=new_day), append=True)
-            timed(
-                "nightly, 4y history, timestamp indexes",
-                lambda d=new_day: big.dbt(["build"], d),
+            appended = history_slice(tables, new_day, on_day=new_day)
+            for label, (warehouse, _, _) in histories.items():
+                warehouse.load(appended, append=True)
+                timed(
+                    f"nightly, {label} history", lambda w=warehouse, d=new_day: w.dbt(["build"], d)
+                )
+            if results.get("naive MAU series", Timing([0.0])).seconds[-1] != float("inf"):
+                timed("naive MAU series", lambda: big.sql(naive_q, timeout))
+                if big.last_output:
+                    naive_rows = _rows(big.last_output)
+        if naive_rows is not None:
+            published = big.settings_query_all(
+                f"select date_day, mau from {big.schema}.fct_active_users_daily "
+                f"where date_day <= date '{as_of}'"
             )
+            mau_equal = {str(d)[:10]: int(m) for d, m in published if m} == {
+                str(d)[:10]: int(m) for d, m in naive_rows if m
+            }
+        if target == "postgres":
+            big.sql_statements(
+                [
+                    f"create index if not exists {name}_{ts}_idx on {big.raw_schema}.{name} ({ts})"
+                    for name, (_, ts) in ACTIVITY_TABLES.items()
+                ]
+            )
+            for run in range(runs, held_back):
+                new_day = first_new_day + dt.timedelta(days=run)
+                big.load(history_slice(tables, new_day, on_day=new_day), append=True)
+                timed(
+                    "nightly, 4y history, timestamp indexes",
+                    lambda d=new_day: big.dbt(["build"], d),
+                )
     del tables
     last_day = first_new_day + dt.timedelta(days=held_back - 1)
-    # 4. the snapshot vs the union of every table (the app's old method)
-    for _ in range(runs):
-        timed(
-            "snapshot: one line on user_last_activity",
-            lambda: big.sql(snapshot_sql(big.schema, last_day)),
-        )
-        snapshot_rows = _rows(big.last_output)
-        timed("snapshot: union of all tables", lambda: big.sql(union_sql(big.raw_schema, last_day)))
-        union_rows = _rows(big.last_output)
-    snapshot_equal = [tuple(int(v) for v in r) for r in snapshot_rows] == [
-        tuple(int(v) for v in r) for r in union_rows
-    ]
+    snapshot_equal = None
+    if "snapshot" in parts:
+        # 4. the snapshot vs the union of every table (the app's old method)
+        for _ in range(runs):
+            timed(
+                "snapshot: one line on user_last_activity",
+                lambda: big.sql(snapshot_sql(big.schema, last_day)),
+            )
+            snapshot_rows = _rows(big.last_output)
+            timed(
+                "snapshot: union of all tables",
+                lambda: big.sql(union_sql(big.raw_schema, last_day)),
+            )
+            union_rows = _rows(big.last_output)
+        snapshot_equal = [tuple(int(v) for v in r) for r in snapshot_rows] == [
+            tuple(int(v) for v in r) for r in union_rows
+        ]
     return {
         "target": target,
         "size": size,
@@ -495,6 +616,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float) -
         "rolling_equal": rolling_equal,
         "snapshot_equal": snapshot_equal,
         "mau_equal": mau_equal,
+        "growth_equal": growth_equal,
         "timeout": timeout,
     }
 
@@ -535,6 +657,22 @@ TARGETS = (
         "nightly at least 10x faster than the naive MAU query alone",
     ),
     (
+        "growth accounting share of the build",
+        "growth models inside the full build",
+        "full build without the growth models",
+        "<=",
+        0.20,
+        "growth accounting adds at most 20% to the full build",
+    ),
+    (
+        "growth accounting vs naive",
+        "growth accounting: naive users x periods",
+        "growth accounting (ours)",
+        ">=",
+        10.0,
+        "at least 10x faster than users x periods",
+    ),
+    (
         "snapshot vs union",
         "snapshot: union of all tables",
         "snapshot: one line on user_last_activity",
@@ -566,6 +704,8 @@ def render(outcomes: list[dict], runs: int) -> str:
             lines.append(f"| {name} | {median} | {', '.join(shown)} | {timing.peak:.0f} |")
         lines += ["", "| ratio | value | target | met |", "|---|---:|---|---|"]
         for label, num, den, op, bound, meaning in TARGETS:
+            if num not in results or den not in results:
+                continue  # a part not run (--parts)
             ratio = results[num].median / results[den].median
             if ratio == float("inf"):  # the slower contender timed out: a lower bound
                 ratio_floor = outcome["timeout"] / results[den].median
@@ -581,13 +721,15 @@ def render(outcomes: list[dict], runs: int) -> str:
             )
         same = {
             key: {True: "yes", False: "**NO**", None: "not compared (timed out)"}[outcome[key]]
-            for key in ("rolling_equal", "snapshot_equal", "mau_equal")
+            for key in ("rolling_equal", "snapshot_equal", "mau_equal", "growth_equal")
         }
         lines += [
             "",
             f"Same numbers from both rolling methods: {same['rolling_equal']}; "
             f"snapshot equals the union method: {same['snapshot_equal']}; "
-            f"the naive MAU series equals the published MAU: {same['mau_equal']}.",
+            f"the naive MAU series equals the published MAU: {same['mau_equal']}; "
+            "naive growth accounting (weeks and months) equals fct_growth_accounting: "
+            f"{same['growth_equal']}.",
             "",
         ]
     return "\n".join(lines)
@@ -640,12 +782,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=os.path.join(PROJECT_DIR, "BENCHMARKS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
     parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run, of {','.join(PARTS)} (full always runs)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=600,
         help="seconds after which the spine join is stopped and reported as a lower bound",
     )
     args = parser.parse_args(argv)
+    parts = {part.strip() for part in args.parts.split(",")} | {"full"}
+    if not parts <= set(PARTS):
+        parser.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
     if args.runs < 3:
         print("note: fewer than 3 runs; medians of 3 or more are what BENCHMARKS.md reports")
     targets = ["duckdb", "postgres"] if args.target == "both" else [args.target]
@@ -654,7 +804,9 @@ def main(argv: list[str] | None = None) -> int:
         for target in targets:
             if target == "postgres":
                 Settings("postgres").connect_postgres().close()
-            outcomes.append(bench_engine(target, args.size, args.runs, args.seed, args.timeout))
+            outcomes.append(
+                bench_engine(target, args.size, args.runs, args.seed, args.timeout, parts)
+            )
             if not args.keep:
                 for name in HISTORY_LABELS:
                     BenchWarehouse(target, f"{args.size.lower()}_{name}").drop()

@@ -431,16 +431,21 @@ def cmd_growth(args, settings: Settings) -> int:
         print(json.dumps([{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2))
         return 0
     label = {"day": "day", "week": "ISO week (Mon-Sun)", "month": "calendar month"}[args.period]
+    active = {"day": "DAU", "week": "wk actives", "month": "mo actives"}[args.period]
     print(f"Growth accounting per {label}: new is first activity ever, never signup")
+    if args.period != "day":
+        rolling = "WAU (7 days)" if args.period == "week" else "MAU (30 days)"
+        print(f"  {active}: active on any day of the calendar {args.period},", end=" ")
+        print(f"not the rolling {rolling}")
     print(
-        f"  {'period':<12} {'active':>9} {'new':>8} {'retained':>9} {'resurrected':>12}"
+        f"  {'period':<12} {active:>10} {'new':>8} {'retained':>9} {'resurrected':>12}"
         f" {'churned':>9} {'quick ratio':>12}"
     )
     for r in rows:
         ratio = "-" if r["quick_ratio"] is None else f"{r['quick_ratio']:.2f}"
         mark = "" if r["is_complete"] else "  (in progress)"
         print(
-            f"  {r['period_start']!s:<12} {r['active_users']:>9,} {r['new_users']:>8,}"
+            f"  {r['period_start']!s:<12} {r['active_users']:>10,} {r['new_users']:>8,}"
             f" {r['retained_users']:>9,} {r['resurrected_users']:>12,}"
             f" {r['churned_users']:>9,} {ratio:>12}{mark}"
         )
@@ -590,6 +595,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `activity-metrics cohorts | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
