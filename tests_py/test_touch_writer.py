@@ -1,5 +1,6 @@
 """touch_last_activity, the reference writer of the app's touch log, against the real
-PostgreSQL: cooldown, force, never backwards, errors swallowed, concurrent writers."""
+PostgreSQL: cooldown, force, never backwards, errors swallowed, concurrent writers, the
+caller's transaction left alone, future timestamps clamped, bad arguments logged."""
 
 from __future__ import annotations
 
@@ -106,6 +107,7 @@ def test_concurrent_writers_for_one_user(app_db, force):
             barrier.wait()
             ts = T0 + dt.timedelta(seconds=i)  # all inside one cooldown window
             outcomes.append(api.touch_last_activity(own, 3, ts, force=force, schema=schema))
+            own.commit()  # the caller's transaction carries the touch
         finally:
             own.close()
 
@@ -127,3 +129,88 @@ def test_concurrent_writers_for_one_user(app_db, force):
         total, distinct = cur.fetchone()
     conn.commit()
     assert total == distinct
+
+
+def user_rows(conn, schema):
+    with conn.cursor() as cur:
+        cur.execute(f"select count(*) from {schema}.users")
+        return cur.fetchone()[0]
+
+
+def test_the_callers_transaction_is_left_alone(app_db, caplog):
+    settings, conn, schema = app_db
+    other = settings.connect_postgres()  # sees only what is committed
+    try:
+
+        def insert_user(user_id):
+            with conn.cursor() as cur:
+                cur.execute(
+                    f"insert into {schema}.users (id, created_at, is_staff, is_test) "
+                    "values (%s, now(), false, false)",
+                    (user_id,),
+                )
+
+        # a successful touch commits nothing: rolled back with the caller's work
+        insert_user(10)
+        assert api.touch_last_activity(conn, 10, T0, schema=schema)
+        assert user_rows(other, schema) == 5
+        conn.rollback()
+        assert user_rows(conn, schema) == 5 and state(conn, schema, 1) == (None, [])
+        with conn.cursor() as cur:
+            cur.execute(f"select count(*) from {schema}.activity_touches")
+            assert cur.fetchone() == (0,)
+        # ... and kept with it
+        insert_user(11)
+        assert api.touch_last_activity(conn, 11, T0, schema=schema)
+        conn.commit()
+        assert state(other, schema, 11) == (T0, [(T0, "mutation")])
+        # a failing touch rolls back only itself: the caller's insert survives
+        insert_user(12)
+        with caplog.at_level(logging.ERROR, logger="activity_metrics.api"):
+            assert not api.touch_last_activity(conn, 12, T0, schema="no_such_schema")
+        conn.commit()
+        assert user_rows(other, schema) == 7
+        # an autocommit connection gets a transaction of its own per touch
+        other.commit()
+        other.autocommit = True
+        assert api.touch_last_activity(other, 4, T0, schema=schema)
+        assert state(conn, schema, 4) == (T0, [(T0, "mutation")])
+    finally:
+        other.close()
+
+
+def test_future_timestamps_are_clamped(app_db, caplog):
+    _, conn, schema = app_db
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    with caplog.at_level(logging.WARNING, logger="activity_metrics.api"):
+        assert api.touch_last_activity(conn, 1, tomorrow, schema=schema)
+    assert "in the future" in caplog.text
+    last, touches = state(conn, schema, 1)
+    assert last < dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    assert touches == [(last, "mutation")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ts": "2024-03-10 12:00"}, "is not a datetime"),
+        ({"ts": dt.date(2024, 3, 10)}, "is not a datetime"),
+        ({"user_id": "1"}, "is not an integer"),
+        ({"event_type": "purchase"}, "is not one of"),
+        ({"schema": "app'; drop table users; --"}, "not a plain SQL identifier"),
+    ],
+)
+def test_bad_arguments_are_logged_not_raised(app_db, caplog, kwargs, message):
+    _, conn, schema = app_db
+    with conn.cursor() as cur:  # the caller's own uncommitted work
+        cur.execute(f"update {schema}.users set is_staff = true where id = 5")
+    arguments = {"user_id": 1, "ts": T0, "schema": schema, **kwargs}
+    user_id = arguments.pop("user_id")
+    with caplog.at_level(logging.ERROR, logger="activity_metrics.api"):
+        assert api.touch_last_activity(conn, user_id, **arguments) is False
+    assert message in caplog.text
+    conn.commit()
+    assert state(conn, schema, 1) == (None, [])
+    with conn.cursor() as cur:
+        cur.execute(f"select is_staff from {schema}.users where id = 5")
+        assert cur.fetchone() == (True,)

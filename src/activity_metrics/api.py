@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from .warehouse import Settings, WarehouseError
+from .warehouse import Settings, WarehouseError, identifier
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +180,7 @@ _recent_touches: dict[tuple[str, int], dt.datetime] = {}
 
 def prepare_touch_log(conn, schema: str = "app") -> None:
     """Once per database (at deploy time): the id sequence of activity_touches."""
+    identifier("schema", schema)
     with conn.cursor() as cur:
         cur.execute(f"create sequence if not exists {schema}.activity_touches_id_seq")
         cur.execute(
@@ -187,6 +188,11 @@ def prepare_touch_log(conn, schema: str = "app") -> None:
             f"greatest((select coalesce(max(id), 0) from {schema}.activity_touches), 1))"
         )
     conn.commit()
+
+
+TOUCH_EVENT_TYPES = ("login", "session_recovery", "mutation")
+# a client clock a little ahead is normal; beyond this a timestamp is clamped to now
+FUTURE_TOLERANCE = dt.timedelta(minutes=1)
 
 
 def touch_last_activity(
@@ -201,42 +207,88 @@ def touch_last_activity(
     """Record that `user_id` acted at `ts` (default now): append to activity_touches and
     move users.last_activity_at forward, in one conditional UPDATE. Within the 5-minute
     cooldown of the last touch nothing is written (unless `force`); an in-process cache
-    answers before the database. Errors are logged, never raised: tracking must not fail
-    the caller's operation. Returns True when a touch was written. Commits `conn`."""
-    ts = ts or dt.datetime.now(dt.UTC)
+    answers before the database. Returns True when a touch was written.
+
+    The caller's transaction is left alone: the touch joins it inside a savepoint and
+    never commits it, so the touch is kept exactly when the caller's own work commits,
+    and a failing touch rolls back only itself (on an autocommit connection the two
+    statements run in a transaction of their own). Errors and bad arguments (a `ts` that
+    is not a datetime, an id that is not an integer, an unknown event type, a schema that
+    is not an identifier) are logged, never raised: tracking must not fail the caller. A
+    `ts` more than a minute in the future (a wrong client clock) is clamped to now and
+    logged, so it cannot hold the cooldown shut for later touches."""
+    problem = _bad_touch_argument(user_id, ts, event_type, schema)
+    if problem:
+        log.error("touch_last_activity refused: %s", problem)
+        return False
+    now = dt.datetime.now(dt.UTC)
+    ts = ts or now
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=dt.UTC)
+    if ts > now + FUTURE_TOLERANCE:
+        log.warning("touch_last_activity: ts %s is in the future; recorded at %s", ts, now)
+        ts = now
     key = (schema, user_id)
     cached = _recent_touches.get(key)
     if not force and cached is not None and cached <= ts < cached + COOLDOWN:
         return False
+    autocommit = getattr(conn, "autocommit", False)
+    begin, keep, undo = (
+        ("begin", "commit", "rollback")
+        if autocommit
+        else (
+            "savepoint activity_touch",
+            "release savepoint activity_touch",
+            "rollback to savepoint activity_touch",
+        )
+    )
     try:
         with conn.cursor() as cur:
-            # the row lock of the UPDATE serialises concurrent writers for one user; the
-            # loser re-reads the row and finds the cooldown active
-            cur.execute(
-                f"update {schema}.users set last_activity_at = %(ts)s "
-                "where id = %(user_id)s and (last_activity_at is null "
-                "or last_activity_at <= %(ts)s - (case when %(force)s "
-                "then interval '0 seconds' else %(cooldown)s end)) returning id",
-                {"ts": ts, "user_id": user_id, "force": force, "cooldown": COOLDOWN},
-            )
-            moved = cur.fetchone() is not None
-            if moved or force:
-                cur.execute(
-                    f"insert into {schema}.activity_touches "
-                    "(id, user_id, touched_at, event_type, operation_name) "
-                    f"values (nextval('{schema}.activity_touches_id_seq'), %s, %s, %s, %s)",
-                    (user_id, ts, event_type, operation_name),
-                )
-        conn.commit()
+            cur.execute(begin)
+            try:
+                moved = _write_touch(cur, schema, user_id, ts, force, event_type, operation_name)
+                cur.execute(keep)
+            except Exception:
+                cur.execute(undo)
+                raise
     except Exception:  # tracking never fails the caller
         log.exception("touch_last_activity failed for user %s", user_id)
-        try:
-            conn.rollback()
-        except Exception:
-            log.exception("rollback failed after touch_last_activity")
         return False
     if moved or force:
         _recent_touches[key] = ts
     return moved or force
+
+
+def _bad_touch_argument(user_id, ts, event_type, schema) -> str | None:
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        return f"user_id {user_id!r} is not an integer"
+    if ts is not None and not isinstance(ts, dt.datetime):
+        return f"ts {ts!r} is not a datetime"
+    if event_type not in TOUCH_EVENT_TYPES:
+        return f"event_type {event_type!r} is not one of {', '.join(TOUCH_EVENT_TYPES)}"
+    try:
+        identifier("schema", schema)
+    except WarehouseError as exc:
+        return str(exc)
+    return None
+
+
+def _write_touch(cur, schema, user_id, ts, force, event_type, operation_name) -> bool:
+    # the row lock of the UPDATE serialises concurrent writers for one user; the loser
+    # re-reads the row and finds the cooldown active
+    cur.execute(
+        f"update {schema}.users set last_activity_at = %(ts)s "
+        "where id = %(user_id)s and (last_activity_at is null "
+        "or last_activity_at <= %(ts)s - (case when %(force)s "
+        "then interval '0 seconds' else %(cooldown)s end)) returning id",
+        {"ts": ts, "user_id": user_id, "force": force, "cooldown": COOLDOWN},
+    )
+    moved = cur.fetchone() is not None
+    if moved or force:
+        cur.execute(
+            f"insert into {schema}.activity_touches "
+            "(id, user_id, touched_at, event_type, operation_name) "
+            f"values (nextval('{schema}.activity_touches_id_seq'), %s, %s, %s, %s)",
+            (user_id, ts, event_type, operation_name),
+        )
+    return moved

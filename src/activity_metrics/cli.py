@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 
 from . import api
-from .warehouse import Settings, WarehouseError
+from .warehouse import Settings, WarehouseError, identifier
 
 METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
 RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
@@ -389,6 +389,14 @@ def cmd_generate(args, settings: Settings) -> int:
 
     from .generator import GeneratorConfig, generate, write_duckdb, write_postgres
 
+    identifier("--schema (or $ACTIVITY_SOURCE_SCHEMA)", args.schema)
+    for option, value, low, high in (
+        ("--users", args.users, 1, 10_000_000),
+        ("--days", args.days, 1, 36_500),
+        ("--dirty-rate", args.dirty_rate, 0.0, 1.0),
+    ):
+        if not low <= value <= high:
+            raise WarehouseError(f"{option} {value} is out of range ({low} to {high:,})")
     config = GeneratorConfig(
         users=args.users,
         days=args.days,

@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .warehouse import identifier
+
 US_PER_DAY = 86_400_000_000
 COOLDOWN_US = 5 * 60 * 1_000_000
 
@@ -544,6 +546,7 @@ def write_duckdb(
     inserts would)."""
     import duckdb
 
+    identifier("schema", schema)
     rows = 0
     with duckdb.connect(path) as con:
         con.execute(f"create schema if not exists {schema}")
@@ -561,6 +564,7 @@ def write_duckdb(
 
 def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None, append=False) -> int:
     """Write the raw tables (append: add the rows, keeping what is there)."""
+    identifier("schema", schema)
     rows = 0
     with conn.cursor() as cur:
         cur.execute("set time zone 'UTC'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 PROJECT_DIR = os.environ.get(
@@ -12,6 +13,29 @@ PROJECT_DIR = os.environ.get(
 
 class WarehouseError(Exception):
     """A problem the user can fix: shown as one clear message, never a stack trace."""
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def identifier(name: str, value: str) -> str:
+    """A schema (or table) name that goes into SQL text: a plain identifier, or an
+    error that names where it came from. Values never reach SQL unchecked."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise WarehouseError(
+            f"{name}={value!r} is not a plain SQL identifier "
+            "(letters, digits and underscores, not starting with a digit, at most 63)"
+        )
+    return value
+
+
+def env_identifier(variable: str, default: str) -> str:
+    return identifier(variable, os.environ.get(variable, default))
+
+
+def source_schema() -> str:
+    """The schema of the app's raw tables ($ACTIVITY_SOURCE_SCHEMA, default app)."""
+    return env_identifier("ACTIVITY_SOURCE_SCHEMA", "app")
 
 
 @dataclass
@@ -33,13 +57,16 @@ class Settings:
     @property
     def analytics_schema(self) -> str:
         if self.target == "duckdb":
-            return os.environ.get("ACTIVITY_DUCKDB_SCHEMA", "analytics")
-        return os.environ.get("ACTIVITY_POSTGRES_SCHEMA", "analytics")
+            return env_identifier("ACTIVITY_DUCKDB_SCHEMA", "analytics")
+        return env_identifier("ACTIVITY_POSTGRES_SCHEMA", "analytics")
 
     def postgres_dsn(self) -> dict:
+        port = os.environ.get("ACTIVITY_POSTGRES_PORT", "5432")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise WarehouseError(f"ACTIVITY_POSTGRES_PORT={port!r} is not a port number")
         return {
             "host": os.environ.get("ACTIVITY_POSTGRES_HOST", "127.0.0.1"),
-            "port": int(os.environ.get("ACTIVITY_POSTGRES_PORT", "5432")),
+            "port": int(port),
             "user": os.environ.get("ACTIVITY_POSTGRES_USER", "postgres"),
             "password": os.environ.get("DBT_ENV_SECRET_POSTGRES_PASSWORD", ""),
             "dbname": os.environ.get("ACTIVITY_POSTGRES_DATABASE", "postgres"),
