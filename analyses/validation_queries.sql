@@ -27,7 +27,7 @@ users_missed_by_the_app as (
         and (
             app_last_activity_at is null
             or app_last_activity_at < {{ dbt.dateadd(
-                'minute', -var('activity__cooldown_minutes'), 'last_activity_at') }}
+                'minute', -activity_metrics.checked_var('activity__cooldown_minutes'), 'last_activity_at') }}
         )
 
 ),

@@ -5,8 +5,8 @@
         wau_delta and mau_delta. The running sums of the deltas over the days
         are the exact WAU and MAU (the sweep described in the README).
         user_days: a CTE with distinct (user_id, activity_date[, partition]). -#}
-    {%- set wau_days = var('activity__wau_days') -%}
-    {%- set mau_days = var('activity__mau_days') -%}
+    {%- set wau_days = activity_metrics.checked_var('activity__wau_days') -%}
+    {%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
     {%- set partition = partition_column ~ ',' if partition_column else '' -%}
 {{ output_name }}_with_exits as (
 

@@ -9,5 +9,5 @@
 {% macro postgres__session_settings() %}
     {#- Sorts and hash aggregates over millions of user-days spill to disk at
         PostgreSQL's default work_mem of 4MB. -#}
-    set work_mem = '{{ var("activity__postgres_work_mem") }}'
+    set work_mem = '{{ activity_metrics.checked_var("activity__postgres_work_mem") }}'
 {% endmacro %}

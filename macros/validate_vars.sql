@@ -6,16 +6,7 @@
         'activity__backfill_start_date',
         'activity__backfill_end_date',
     ] -%}
-        {%- set value = var(name, none) -%}
-        {%- if value is not none and value | string | trim != '' -%}
-            {%- if not modules.re.match(
-                '^\d{4}-\d{2}-\d{2}$', value | string | trim) -%}
-                {{- exceptions.raise_compiler_error(
-                    name ~ "='" ~ value ~ "' is not a date (YYYY-MM-DD).") -}}
-            {%- endif -%}
-            {%- set _parsed = modules.datetime.date.fromisoformat(
-                value | string | trim) -%}
-        {%- endif -%}
+        {%- set _date = activity_metrics.checked_date_var(name) -%}
     {%- endfor -%}
     {%- set start = var('activity__backfill_start_date', none) -%}
     {%- set end = var('activity__backfill_end_date', none) -%}
@@ -29,21 +20,15 @@
             "activity__backfill_start_date is after "
             ~ "activity__backfill_end_date.") -}}
     {%- endif -%}
-    {%- for name, minimum in [
-        ('activity__wau_days', 1),
-        ('activity__mau_days', 1),
-        ('activity__id_margin', 0),
-        ('activity__loaded_at_margin_hours', 0),
-        ('activity__validation_days', 1),
-    ] -%}
-        {%- set value = var(name) -%}
-        {%- if value is not number or value < minimum
-            or value != (value | int) -%}
-            {{- exceptions.raise_compiler_error(
-                name ~ "=" ~ value ~ " must be a whole number >= "
-                ~ minimum ~ ".") -}}
-        {%- endif -%}
+    {%- for name in activity_metrics.var_rules() -%}
+        {%- set _value = activity_metrics.checked_var(name) -%}
     {%- endfor -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]{0,62}$', target.schema) -%}
+        {{- exceptions.raise_compiler_error(
+            "the profile's schema '" ~ target.schema ~ "' (ACTIVITY_POSTGRES_SCHEMA or "
+            ~ "ACTIVITY_DUCKDB_SCHEMA with the project's profile) is not a plain SQL "
+            ~ "identifier (letters, digits, underscores).") -}}
+    {%- endif -%}
     {%- set loaded_at_columns = var('activity__loaded_at_columns', {}) -%}
     {%- if loaded_at_columns is not mapping -%}
         {{- exceptions.raise_compiler_error(
@@ -72,4 +57,81 @@
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {{- activity_metrics.check_raw_tables_exist() -}}
     {%- endif -%}
+{% endmacro %}
+
+{% macro var_rules() %}
+    {#- Every var that reaches SQL text, and what it must be. -#}
+    {{- return({
+        'activity__wau_days': ['whole number', 1],
+        'activity__mau_days': ['whole number', 1],
+        'activity__id_margin': ['whole number', 0],
+        'activity__loaded_at_margin_hours': ['whole number', 0],
+        'activity__validation_days': ['whole number', 1],
+        'activity__cooldown_minutes': ['whole number', 0],
+        'activity__freshness_warn_hours': ['whole number', 1],
+        'activity__freshness_error_hours': ['whole number', 1],
+        'activity__coverage_threshold': ['share', none],
+        'activity__postgres_work_mem': ['memory size', none],
+        'activity__source_schema': ['identifier', none],
+    }) -}}
+{% endmacro %}
+
+{% macro checked_var(name) %}
+    {#- The value of a var of var_rules(), or a compile error that names it:
+        read vars through this wherever they are written into SQL. -#}
+    {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
+    {%- if name == 'activity__source_schema' -%}
+        {%- set value = var(name, env_var('ACTIVITY_SOURCE_SCHEMA', 'app')) -%}
+    {%- else -%}
+        {%- set value = var(name) -%}
+    {%- endif -%}
+    {%- if kind == 'whole number' -%}
+        {%- set ok = value is number and value is not boolean
+            and value == (value | int) and value >= minimum -%}
+        {%- set expected = 'a whole number >= ' ~ minimum -%}
+    {%- elif kind == 'share' -%}
+        {%- set ok = value is number and value is not boolean
+            and value > 0 and value <= 1 -%}
+        {%- set expected = 'a number above 0 and at most 1 (0.95 is 95%)' -%}
+    {%- elif kind == 'memory size' -%}
+        {%- set ok = value is string and modules.re.match(
+            '^[0-9]{1,9}(kB|MB|GB)$', value) is not none -%}
+        {%- set expected = "a PostgreSQL memory size such as '256MB' (kB, MB or GB)" -%}
+    {%- else -%}
+        {%- set ok = value is string and modules.re.match(
+            '^[A-Za-z_][A-Za-z0-9_]{0,62}$', value) is not none -%}
+        {%- set expected = 'a plain SQL identifier (letters, digits, underscores)' -%}
+    {%- endif -%}
+    {%- if not ok -%}
+        {%- set shown = ('"' ~ value ~ '"') if value is string else (value | string) -%}
+        {{- exceptions.raise_compiler_error(
+            "var " ~ name ~ "=" ~ shown ~ " must be " ~ expected ~ ".") -}}
+    {%- endif -%}
+    {{- return(value) -}}
+{% endmacro %}
+
+{% macro checked_date_var(name) %}
+    {#- A date var as 'YYYY-MM-DD' (none when unset or empty), or a compile
+        error that names it. -#}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or value | string | trim == '' -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set text = value | string | trim -%}
+    {%- set ok = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) is not none -%}
+    {%- if ok -%}
+        {%- set year, month, day = text.split('-') | map('int') | list -%}
+        {%- set ok = year >= 1 and month >= 1 and month <= 12 and day >= 1 -%}
+        {%- if ok -%}
+            {%- set month_end = modules.datetime.date(
+                year + month // 12, month % 12 + 1, 1)
+                - modules.datetime.timedelta(days=1) -%}
+            {%- set ok = day <= month_end.day -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if not ok -%}
+        {{- exceptions.raise_compiler_error(
+            "var " ~ name ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
+    {%- endif -%}
+    {{- return(text) -}}
 {% endmacro %}

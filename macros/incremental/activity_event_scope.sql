@@ -60,10 +60,10 @@
             {%- do bound.update({'loaded_at':
                 (modules.datetime.datetime.fromisoformat((row[2] | string)[:19])
                 - modules.datetime.timedelta(
-                    hours=var('activity__loaded_at_margin_hours'))).isoformat(' ')}) -%}
+                    hours=activity_metrics.checked_var('activity__loaded_at_margin_hours'))).isoformat(' ')}) -%}
         {%- elif row[1] is not none -%}
             {%- do bound.update({'row_id':
-                (row[1] | int) - var('activity__id_margin')}) -%}
+                (row[1] | int) - activity_metrics.checked_var('activity__id_margin')}) -%}
         {%- endif -%}
         {%- do scope.sources.update({row[0]: bound}) -%}
     {%- endfor -%}
@@ -72,12 +72,12 @@
 
 {% macro backfill_range() %}
     {#- The backfill vars as {'start', 'end'} (YYYY-MM-DD), or none. -#}
-    {%- set start = var('activity__backfill_start_date', none) -%}
-    {%- if start is none or start | string | trim == '' -%}
+    {%- set start = activity_metrics.checked_date_var('activity__backfill_start_date') -%}
+    {%- if start is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {{- return({'start': start | string | trim,
-        'end': var('activity__backfill_end_date') | string | trim}) -}}
+    {{- return({'start': start,
+        'end': activity_metrics.checked_date_var('activity__backfill_end_date')}) -}}
 {% endmacro %}
 
 {% macro new_rows_predicate(scope, activity_source, occurred_at) %}

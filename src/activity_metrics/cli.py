@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 
 from . import api
-from .warehouse import Settings, WarehouseError, identifier
+from .warehouse import RunLock, RunLocked, Settings, WarehouseError, identifier
 
 METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
 RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
@@ -305,15 +305,19 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
     dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
     started = time.monotonic()
     results: list[dict] = []
-    # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
-    for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
-        if full_refresh:
-            command = [*command, "--full-refresh"]
-        code, results = run_dbt_with_progress(command, settings.target, dbt_vars, label)
-        if code != 0:
-            _summarise(results, time.monotonic() - started)
-            print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
-            return 1
+    with RunLock(settings) as lock:  # one nightly run at a time per warehouse
+        # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
+        for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
+            if full_refresh:
+                command = [*command, "--full-refresh"]
+            code, results = run_dbt_with_progress(
+                command, settings.target, dbt_vars, label, env=lock.env
+            )
+            if code != 0:
+                if results:
+                    _summarise(results, time.monotonic() - started)
+                print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
+                return 1
     _summarise(results, time.monotonic() - started)
     return 0
 
@@ -597,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env(args.target)
         return args.func(args, settings)
+    except RunLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: a scheduler may retry later
     except WarehouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

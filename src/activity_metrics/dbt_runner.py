@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 from .warehouse import PROJECT_DIR
 
@@ -61,15 +62,22 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def run_dbt_with_progress(
-    args: list[str], target: str, dbt_vars: dict | None = None, label: str = "dbt"
+    args: list[str],
+    target: str,
+    dbt_vars: dict | None = None,
+    label: str = "dbt",
+    env: dict | None = None,
 ) -> tuple[int, list[dict]]:
     """Run dbt, showing a progress bar on a terminal (dbt's own lines otherwise);
-    returns the exit code and the node results of run_results.json."""
+    returns the exit code and the node results this run wrote to run_results.json
+    (none when dbt stopped before writing it: never an older run's)."""
     command = [*args, "--no-use-colors"]
     interactive = sys.stdout.isatty()
+    started = time.time()
     with subprocess.Popen(
         _command(command, target, dbt_vars),
         cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -101,12 +109,16 @@ def run_dbt_with_progress(
         else:
             for line in proc.stdout:
                 sys.stdout.write(line)
-    return proc.returncode, read_run_results()
+    return proc.returncode, read_run_results(since=started)
 
 
-def read_run_results() -> list[dict]:
+def read_run_results(since: float | None = None) -> list[dict]:
+    """The node results of the last dbt run; with `since` (a time.time()), only when
+    that run wrote them after it."""
     path = os.path.join(PROJECT_DIR, "target", "run_results.json")
     try:
+        if since is not None and os.path.getmtime(path) < since:
+            return []
         with open(path) as fh:
             return json.load(fh)["results"]
     except (OSError, ValueError, KeyError):

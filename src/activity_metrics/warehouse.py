@@ -128,3 +128,81 @@ def warehouse_env(target: str, raw_schema: str, schema: str, duckdb_path: str | 
 def _not_built(exc: Exception) -> str:
     first = str(exc).strip().splitlines()[0]
     return f"the warehouse is not built yet ({first}): run `activity-metrics build`"
+
+
+class RunLocked(WarehouseError):
+    """Another nightly run holds the warehouse (exit code 75, EX_TEMPFAIL: retry later)."""
+
+
+class RunLock:
+    """One nightly run at a time per warehouse, held for the whole `activity-metrics
+    build` or `backfill`: a PostgreSQL advisory lock on a connection of its own (the
+    server drops it when the process dies, however it dies), or an flock on a file
+    beside the DuckDB warehouse. `env` is what the dbt child needs to know it runs under
+    this lock (the models' on-run-start checks for other holders)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.env: dict[str, str] = {}
+        self._conn = None
+        self._file = None
+
+    def __enter__(self) -> RunLock:
+        if self.settings.target == "postgres":
+            self._lock_postgres()
+        else:
+            self._lock_file()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._conn is not None:
+            self._conn.close()  # the advisory lock goes with the session
+        if self._file is not None:
+            self._file.close()
+
+    def _lock_postgres(self) -> None:
+        schema = self.settings.analytics_schema
+        key = "hashtext('activity_metrics:' || current_database() || ':' || %s)"
+        conn = self.settings.connect_postgres()
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f"select pg_try_advisory_lock({key}), pg_backend_pid()", (schema,))
+            acquired, pid = cur.fetchone()
+            if not acquired:
+                cur.execute(
+                    "select activity.pid, activity.backend_start from pg_locks as locks "
+                    "inner join pg_stat_activity as activity on locks.pid = activity.pid "
+                    "where locks.locktype = 'advisory' and locks.granted and locks.classid = 0 "
+                    f"and locks.objid = ({key})::oid",
+                    (schema,),
+                )
+                holder = cur.fetchone() or ("?", "?")
+                conn.close()
+                raise RunLocked(
+                    f"another run holds the lock on {schema} since {holder[1]} "
+                    f"(PostgreSQL pid {holder[0]}): wait for it to finish"
+                )
+        self._conn = conn
+        self.env = {"ACTIVITY_RUN_LOCK_PID": str(pid)}
+
+    def _lock_file(self) -> None:
+        import datetime as dt
+        import fcntl
+
+        path = self.settings.duckdb_path + ".lock"
+        handle = open(path, "a+")  # noqa: SIM115 (held until __exit__)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "an unknown time"
+            handle.close()
+            raise RunLocked(
+                f"another run holds the lock on {self.settings.duckdb_path} since {holder}: "
+                "wait for it to finish"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC (pid {os.getpid()})\n")
+        handle.flush()
+        self._file = handle

@@ -1,6 +1,6 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set wau_days = var('activity__wau_days') -%}
-{%- set mau_days = var('activity__mau_days') -%}
+{%- set wau_days = activity_metrics.checked_var('activity__wau_days') -%}
+{%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
 {%- set as_of = activity_metrics.date_literal(as_of_date) -%}
 
 {#-

@@ -1,4 +1,4 @@
-{%- set mau_days = var('activity__mau_days') -%}
+{%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
 

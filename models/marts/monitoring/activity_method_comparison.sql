@@ -1,7 +1,7 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set activity_sources = activity_metrics.activity_sources() -%}
 {%- set methods = activity_metrics.activity_methods() -%}
-{%- set mau_days = var('activity__mau_days') -%}
+{%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
 {%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
 
 {{

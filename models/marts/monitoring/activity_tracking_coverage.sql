@@ -1,5 +1,5 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set threshold = var('activity__coverage_threshold') -%}
+{%- set threshold = activity_metrics.checked_var('activity__coverage_threshold') -%}
 
 {#-
     The coverage promises of the app team, one row per check, each with its
@@ -38,7 +38,7 @@ app_coverage_all_users as (
             case
                 when app_last_activity_at >= {{ dbt.dateadd(
                     'minute',
-                    -var('activity__cooldown_minutes'),
+                    -activity_metrics.checked_var('activity__cooldown_minutes'),
                     'last_activity_at') }}
                     then 1
                 else 0

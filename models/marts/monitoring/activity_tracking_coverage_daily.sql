@@ -1,5 +1,5 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set validation_days = var('activity__validation_days') -%}
+{%- set validation_days = activity_metrics.checked_var('activity__validation_days') -%}
 
 {#-
     Does the app's own tracking see everyone who acted? Two coverages per
@@ -51,7 +51,7 @@ user_days_checked as (
         case
             when users.app_last_activity_at >= {{ dbt.dateadd(
                 'minute',
-                -var('activity__cooldown_minutes'),
+                -activity_metrics.checked_var('activity__cooldown_minutes'),
                 'user_days.last_activity_at') }}
                 then 1
             else 0

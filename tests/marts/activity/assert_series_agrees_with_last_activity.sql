@@ -19,8 +19,8 @@ one_line_method as (
     select
         {% for metric, window_days in [
             ('dau', 1),
-            ('wau', var('activity__wau_days')),
-            ('mau', var('activity__mau_days')),
+            ('wau', activity_metrics.checked_var('activity__wau_days')),
+            ('mau', activity_metrics.checked_var('activity__mau_days')),
         ] -%}
             sum(
                 case
