@@ -1,31 +1,71 @@
 {% macro to_utc_timestamp(source_relation, column_name) %}
     {#- Normalise a raw timestamp column to a naive UTC `timestamp`, whether
-        the raw type is `timestamp` (naive, meaning UTC) or `timestamptz`,
-        without depending on the session time zone. The raw type is read from
-        the database at run time. -#}
-    {%- set data_type = none -%}
+        the raw type is `timestamp` (naive, meaning UTC), `timestamptz`, or
+        text (an app that stores ISO strings): text with an offset
+        ('2026-11-17 08:00:00-05') is read as the instant it names, text
+        without one as UTC; never shifted by the session time zone. The raw
+        type is read from the database at run time. -#}
+    {#- a namespace: a plain `set` inside the loop would not outlive it -#}
+    {%- set found = namespace(data_type=none) -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(source_relation) -%}
             {%- if column.name | lower == column_name | lower -%}
-                {%- set data_type = column.data_type | lower -%}
+                {%- set found.data_type = column.data_type | lower -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set has_zone = data_type is not none and (
-        'with time zone' in data_type or 'timestamptz' in data_type) -%}
+    {%- set data_type = found.data_type -%}
+    {%- if data_type is none -%}
+        {%- set kind = 'naive' -%}
+    {%- elif 'with time zone' in data_type or 'timestamptz' in data_type -%}
+        {%- set kind = 'zoned' -%}
+    {%- elif 'char' in data_type or 'text' in data_type or 'string' in data_type -%}
+        {%- set kind = 'text' -%}
+    {%- else -%}
+        {%- set kind = 'naive' -%}
+    {%- endif -%}
     {{- return(adapter.dispatch('to_utc_timestamp', 'activity_metrics')(
-        column_name, has_zone)) -}}
+        column_name, kind)) -}}
 {% endmacro %}
 
-{% macro default__to_utc_timestamp(column_name, has_zone) -%}
-    {%- if has_zone -%}
+{% macro text_offset_pattern() -%}
+    {#- A time of day followed by a UTC offset (Z, +05, -05:00, +0530). -#}
+    [0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$
+{%- endmacro %}
+
+{% macro default__to_utc_timestamp(column_name, kind) -%}
+    {%- if kind == 'zoned' -%}
         cast(({{ column_name }} at time zone 'UTC') as {{ dbt.type_timestamp() }})
+    {%- elif kind == 'text' -%}
+        case
+            when {{ column_name }} ~ '{{ activity_metrics.text_offset_pattern() }}'
+                then cast((cast({{ column_name }} as timestamptz) at time zone 'UTC')
+                    as {{ dbt.type_timestamp() }})
+            else cast({{ column_name }} as {{ dbt.type_timestamp() }})
+        end
     {%- else -%}
         cast({{ column_name }} as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}
 
-{% macro spark__to_utc_timestamp(column_name, has_zone) -%}
-    {#- Spark timestamps are instants shown in the session zone. -#}
-    to_utc_timestamp({{ column_name }}, current_timezone())
+{% macro duckdb__to_utc_timestamp(column_name, kind) -%}
+    {%- if kind == 'zoned' -%}
+        cast(timezone('UTC', {{ column_name }}) as {{ dbt.type_timestamp() }})
+    {%- elif kind == 'text' -%}
+        case
+            when regexp_matches({{ column_name }},
+                '{{ activity_metrics.text_offset_pattern() }}')
+                then cast(timezone('UTC', cast({{ column_name }} as timestamptz))
+                    as {{ dbt.type_timestamp() }})
+            else cast({{ column_name }} as {{ dbt.type_timestamp() }})
+        end
+    {%- else -%}
+        cast({{ column_name }} as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__to_utc_timestamp(column_name, kind) -%}
+    {#- Spark timestamps are instants shown in the session zone; Spark's own
+        cast reads an offset in text. -#}
+    to_utc_timestamp(cast({{ column_name }} as timestamp), current_timezone())
 {%- endmacro %}

@@ -5,9 +5,19 @@
         'activity__as_of_date',
         'activity__backfill_start_date',
         'activity__backfill_end_date',
+        'activity__plausible_from_date',
+        'activity__plausible_until_date',
     ] -%}
         {%- set _date = activity_metrics.checked_date_var(name) -%}
     {%- endfor -%}
+    {%- if activity_metrics.checked_date_var('activity__plausible_from_date') is none
+        or activity_metrics.checked_date_var('activity__plausible_until_date') is none
+        or activity_metrics.checked_date_var('activity__plausible_from_date')
+        > activity_metrics.checked_date_var('activity__plausible_until_date') -%}
+        {{- exceptions.raise_compiler_error(
+            "vars activity__plausible_from_date and activity__plausible_until_date"
+            ~ " must both be set, the first not after the second.") -}}
+    {%- endif -%}
     {%- set start = var('activity__backfill_start_date', none) -%}
     {%- set end = var('activity__backfill_end_date', none) -%}
     {%- if (start is none) != (end is none) -%}
@@ -56,6 +66,7 @@
     {%- endif -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {{- activity_metrics.check_raw_tables_exist() -}}
+        {{- activity_metrics.check_as_of_reaches_the_data() -}}
     {%- endif -%}
 {% endmacro %}
 
@@ -134,4 +145,23 @@
             "var " ~ name ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
     {%- endif -%}
     {{- return(text) -}}
+{% endmacro %}
+
+{% macro check_as_of_reaches_the_data() %}
+    {#- A build as of a day before the first counted activity would replace
+        the published marts with empty ones: stop first, and leave them. -#}
+    {%- set fact = adapter.get_relation(
+        database=target.database, schema=target.schema,
+        identifier='fct_user_activity_daily') -%}
+    {%- if fact is none -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set first = run_query('select min(activity_date) from ' ~ fact).rows[0][0] -%}
+    {%- set as_of = activity_metrics.as_of_date() -%}
+    {%- if first is not none and as_of < (first | string)[:10] -%}
+        {{- exceptions.raise_compiler_error(
+            "the as-of date " ~ as_of ~ " is before the first counted activity ("
+            ~ (first | string)[:10] ~ "): nothing would be published, so nothing"
+            ~ " was built and the published marts are left as they were.") -}}
+    {%- endif -%}
 {% endmacro %}

@@ -30,6 +30,10 @@ def reference_metrics(tables, as_of: dt.date, timezone: str, wau_days=7, mau_day
     return series, last_activity
 
 
+# activity__plausible_from_date / _until_date: activity dated outside is a rejected row
+PLAUSIBLE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
 def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
     """The series, the last activity per user, and the users active on each day."""
     zone = ZoneInfo(timezone)
@@ -53,7 +57,7 @@ def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_da
             if source == "activity_touches" and row["event_type"] not in COUNTING_TOUCHES:
                 continue
             day = local_date(ts)
-            if day > as_of:
+            if day > as_of or not PLAUSIBLE[0] <= day <= PLAUSIBLE[1]:
                 continue
             active_days.setdefault(day, set()).add(uid)
             best = last.get(uid)

@@ -51,6 +51,11 @@ def get_activity_metrics(as_of: dt.date | None = None, target: str | Settings | 
             f"select {', '.join(METRIC_COLUMNS)} "
             f"from {_relation(settings, 'activity_metrics_current')}"
         )
+        if not rows or rows[0][1] is None:
+            raise WarehouseError(
+                "activity_metrics_current is empty (no counted activity through the as-of "
+                "date): check the raw data and run `activity-metrics build`"
+            )
     else:
         cols, rows = settings.query(
             f"select date_day as as_of_date, {columns} "

@@ -16,6 +16,11 @@ import pyarrow.csv as pacsv
 from .warehouse import identifier
 
 US_PER_DAY = 86_400_000_000
+# 1900-01-01 and 9999-12-30 in microseconds since the epoch (implausible dirty rows)
+IMPLAUSIBLE_US = (
+    (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * US_PER_DAY,
+    (dt.date(9999, 12, 30) - dt.date(1970, 1, 1)).days * US_PER_DAY,
+)
 COOLDOWN_US = 5 * 60 * 1_000_000
 
 # table -> [(column, kind)]; kind: id, ts, bool, str, num
@@ -474,12 +479,17 @@ def _add_dirty_rows(rng, tables, rate, n_users, end_us):
         kind = rng.random(n)
         actor_vals, actor_mask = table[actor][0].copy(), _mask(table[actor]).copy()
         ts_vals, ts_mask = table[ts_col][0].copy(), _mask(table[ts_col]).copy()
-        q = rate / 4
+        q = rate / 5
         actor_mask |= kind < q  # null actor
         unknown = (kind >= q) & (kind < 2 * q)
         actor_vals[unknown] = n_users + 1000 + rng.integers(0, 1000, int(unknown.sum()))
         ts_mask |= (kind >= 2 * q) & (kind < 3 * q)  # null timestamp
-        late = (kind >= 3 * q) & (kind < rate)  # after the as-of date
+        # implausible: a clock reset to 1900, or a 9999 sentinel
+        implausible = np.flatnonzero((kind >= 3 * q) & (kind < 4 * q))
+        ts_vals[implausible] = np.where(
+            rng.random(implausible.size) < 0.5, IMPLAUSIBLE_US[0], IMPLAUSIBLE_US[1]
+        ) + rng.integers(0, US_PER_DAY, implausible.size)
+        late = (kind >= 4 * q) & (kind < rate)  # after the as-of date
         ts_vals[late] = end_us + rng.integers(0, 3 * US_PER_DAY, int(late.sum()))
         table[actor] = (actor_vals, actor_mask)
         table[ts_col] = (ts_vals, ts_mask)

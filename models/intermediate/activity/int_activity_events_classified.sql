@@ -229,6 +229,11 @@ rows_classified as (
             when not has_known_actor then 'unknown_actor'
             when is_excluded then 'excluded_user'
             when occurred_at is null then 'null_timestamp'
+            when activity_date < {{ activity_metrics.date_literal(
+                activity_metrics.checked_date_var('activity__plausible_from_date')) }}
+                or activity_date > {{ activity_metrics.date_literal(
+                    activity_metrics.checked_date_var('activity__plausible_until_date')) }}
+                then 'implausible_timestamp'
             when source_category is null and counts_as_activity is null
                 then 'unknown_event_type'
             when source_category is null and not counts_as_activity
