@@ -1,7 +1,8 @@
 {% macro run_lock_key() -%}
     {#- The PostgreSQL advisory lock key of a nightly run on this warehouse
         (the CLI holds it for the whole run; see acquire_run_lock). -#}
-    hashtext('activity_metrics:' || current_database() || ':{{ target.schema }}')
+    {#- non-negative, so that pg_locks shows it as classid 0, objid key -#}
+    (hashtext('activity_metrics:' || current_database() || ':{{ target.schema }}') & 2147483647)
 {%- endmacro %}
 
 {% macro acquire_run_lock() %}

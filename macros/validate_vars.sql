@@ -93,6 +93,7 @@
     {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
     {%- if name == 'activity__source_schema' -%}
         {%- set value = var(name, env_var('ACTIVITY_SOURCE_SCHEMA', 'app')) -%}
+        {%- set name = name ~ ' (default $ACTIVITY_SOURCE_SCHEMA)' -%}
     {%- else -%}
         {%- set value = var(name) -%}
     {%- endif -%}

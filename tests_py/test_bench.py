@@ -43,5 +43,5 @@ def test_bench_smoke(tmp_path):
     assert text.count("Same numbers from both rolling methods: yes") == 2
     assert text.count("snapshot equals the union method: yes") == 2
     assert text.count("the naive MAU series equals the published MAU: yes") == 2
-    assert text.count("equals fct_growth_accounting: yes") == 2
+    assert text.count("naive growth accounting equals fct_growth_accounting: yes") == 2
     assert "nightly, 4y history, timestamp indexes" in text

@@ -69,7 +69,10 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     home = str(tmp_path / "superset_home")
 
     manage.install()
-    manage.bootstrap(home)
+    password = manage.bootstrap(home)
+    assert password and password != "admin"  # generated, never a fixed one
+    key_file = os.path.join(home, "secret_key")
+    assert os.stat(key_file).st_mode & 0o777 == 0o600  # readable by its owner only
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
@@ -125,7 +128,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             page.on("response", chart_data)
             page.goto(f"{base}/login/")
             page.fill("#username", manage.ADMIN)
-            page.fill("#password", manage.ADMIN_PASSWORD)
+            page.fill("#password", password)
             page.keyboard.press("Enter")
             page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=60_000)
             for slug in DASHBOARDS:

@@ -32,7 +32,8 @@ VENV = os.environ.get("SUPERSET_VENV", os.path.join(ROOT, ".superset-venv"))
 LOCK = os.path.join(HERE, "requirements.lock")
 BUNDLE = os.path.join(HERE, "bundle")
 ADMIN = os.environ.get("SUPERSET_ADMIN_USER", "admin")
-ADMIN_PASSWORD = os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin")  # local only
+# no fixed password: SUPERSET_ADMIN_PASSWORD, or one generated at bootstrap and printed once
+ADMIN_PASSWORD = os.environ.get("SUPERSET_ADMIN_PASSWORD")
 
 
 class DashboardError(Exception):
@@ -72,13 +73,17 @@ def environment(home: str) -> dict:
     os.makedirs(home, exist_ok=True)
     key_file = os.path.join(home, "secret_key")
     if not os.path.exists(key_file):
-        with open(key_file, "w") as fh:
+        # created readable by its owner only (never world-readable, even for an instant)
+        with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
             fh.write(secrets.token_urlsafe(42))
+    os.chmod(key_file, 0o600)
     return {
         **os.environ,
         "SUPERSET_HOME": home,
         "SUPERSET_CONFIG_PATH": os.path.join(HERE, "superset_config.py"),
         "SUPERSET_SECRET_KEY": os.environ.get("SUPERSET_SECRET_KEY") or read(key_file),
+        # the one DuckDB file a connection may open (superset_config.DB_CONNECTION_MUTATOR)
+        "ACTIVITY_SUPERSET_DUCKDB_FILE": duckdb_path(),
         "FLASK_APP": "superset",
         "PYTHONWARNINGS": "ignore",
     }
@@ -95,15 +100,18 @@ def superset(args: list[str], home: str, check: bool = True) -> subprocess.Compl
     return result
 
 
-def bootstrap(home: str) -> None:
-    """The metadata store (SQLite in `home`), an admin user, roles and permissions."""
+def bootstrap(home: str) -> str | None:
+    """The metadata store (SQLite in `home`), an admin user, roles and permissions.
+    Returns the admin password (SUPERSET_ADMIN_PASSWORD, or generated and printed once);
+    None when the home was bootstrapped before."""
     if os.path.exists(os.path.join(home, ".bootstrapped")):
-        return
+        return None
     print("bootstrapping the Superset metadata store in", home, flush=True)
+    password = ADMIN_PASSWORD or secrets.token_urlsafe(12)
     superset(["db", "upgrade"], home)
     superset(
         [
-            *("fab", "create-admin", "--username", ADMIN, "--password", ADMIN_PASSWORD),
+            *("fab", "create-admin", "--username", ADMIN, "--password", password),
             *("--firstname", "Activity", "--lastname", "Admin", "--email", "admin@localhost"),
         ],
         home,
@@ -111,6 +119,9 @@ def bootstrap(home: str) -> None:
     superset(["init"], home)
     with open(os.path.join(home, ".bootstrapped"), "w"):
         pass
+    if not ADMIN_PASSWORD:
+        print(f"Superset admin login: {ADMIN} / {password}  (shown once; not stored)")
+    return password
 
 
 def warehouse_uri(target: str) -> str:
@@ -122,9 +133,12 @@ def warehouse_uri(target: str) -> str:
         port = os.environ.get("ACTIVITY_POSTGRES_PORT", "5432")
         database = os.environ.get("ACTIVITY_POSTGRES_DATABASE", "postgres")
         return f"postgresql+psycopg2://{auth}@{host}:{port}/{database}"
+    return f"duckdb:///{duckdb_path()}?access_mode=read_only"
+
+
+def duckdb_path() -> str:
     path = os.environ.get("ACTIVITY_DUCKDB_PATH", "activity_metrics.duckdb")
-    path = path if os.path.isabs(path) else os.path.join(ROOT, path)
-    return f"duckdb:///{path}?access_mode=read_only"
+    return os.path.realpath(path if os.path.isabs(path) else os.path.join(ROOT, path))
 
 
 def analytics_schema(target: str) -> str:
@@ -192,7 +206,7 @@ def serve(home: str, port: int, background: bool = False):
         raise DashboardError(f"Superset did not answer on port {port} within 120 s")
     if background:
         return proc
-    print(f"Superset: http://127.0.0.1:{port}/dashboard/list/  login {ADMIN} / {ADMIN_PASSWORD}")
+    print(f"Superset: http://127.0.0.1:{port}/dashboard/list/  (login {ADMIN})")
     print(
         "dashboards: /superset/dashboard/activity-headline/, /superset/dashboard/activity-series/,"
         " /superset/dashboard/activity-monitoring/"

@@ -32,7 +32,19 @@ TALISMAN_CONFIG = {
     "session_cookie_secure": False,
 }
 FEATURE_FLAGS = {"DASHBOARD_RBAC": False}
-# the warehouse is trusted and local: allow DuckDB files too
-PREVENT_UNSAFE_DB_CONNECTIONS = False
+# No connection to a local file (SQLite and the like), except the one DuckDB warehouse file
+# that manage.py names: any other DuckDB path is refused when a connection is made.
+PREVENT_UNSAFE_DB_CONNECTIONS = True
+
+
+def DB_CONNECTION_MUTATOR(uri, params, username, security_manager, source):
+    if uri.drivername.startswith("duckdb"):
+        allowed = os.environ.get("ACTIVITY_SUPERSET_DUCKDB_FILE", "")
+        asked = os.path.realpath(uri.database or "")
+        if not allowed or asked != allowed:
+            raise ValueError(f"DuckDB file {asked!r} is not the activity warehouse")
+    return uri, params
+
+
 WTF_CSRF_ENABLED = True
 SUPERSET_WEBSERVER_TIMEOUT = 120

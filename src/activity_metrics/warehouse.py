@@ -101,6 +101,11 @@ class Settings:
                     return [d[0] for d in cur.description], cur.fetchall()
             except duckdb.CatalogException as exc:
                 raise WarehouseError(_not_built(exc)) from exc
+            except duckdb.IOException as exc:  # a build holds the file for writing
+                raise WarehouseError(
+                    f"cannot open {self.duckdb_path} ({str(exc).splitlines()[0][:160]}): "
+                    "a build is probably writing it; try again when it has finished"
+                ) from exc
         import psycopg2
 
         conn = self.connect_postgres()
@@ -162,7 +167,8 @@ class RunLock:
 
     def _lock_postgres(self) -> None:
         schema = self.settings.analytics_schema
-        key = "hashtext('activity_metrics:' || current_database() || ':' || %s)"
+        # the same key as macros/run_lock.sql (non-negative: classid 0 in pg_locks)
+        key = "(hashtext('activity_metrics:' || current_database() || ':' || %s) & 2147483647)"
         conn = self.settings.connect_postgres()
         conn.autocommit = True
         with conn.cursor() as cur:

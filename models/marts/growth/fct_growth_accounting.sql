@@ -20,7 +20,8 @@
     (first activity ever, never signup: a backfill of old activity cannot
     make an old user new), retained, resurrected and churned users, from the
     user-day fact. O(user-days): each user's active periods are sorted once
-    (lag and lead), no users x periods cross join; a period in which nobody
+    per period kind (lag and lead; one branch per kind, so no sort on a text
+    key), no users x periods cross join; a period in which nobody
     was active still has its row (the period spine). Incremental like the
     series: a nightly run recomputes the periods from the one that contains
     the earliest rewritten user-day; it reads the user-days from the period
@@ -58,108 +59,104 @@ first_active_periods as (
 
 ),
 
-user_periods as (
+{% for period_type in activity_metrics.period_types() %}
+    {{ period_type }}_user_periods as (
 
-    {% for period_type in activity_metrics.period_types() -%}
-        select distinct
-            '{{ period_type }}' as period_type,
+        -- each user's active {{ period_type }}s{% if period_type == 'day' %} (the fact has one row per user-day){% endif %}
+        select
+            {%- if period_type != 'day' %} distinct{% endif %}
             user_id,
             {{ activity_metrics.period_start(period_type, 'activity_date') }}
                 as period_start
         from user_days
+
+    ),
+
+    {{ period_type }}_user_periods_sequenced as (
+
+        -- one sort per kind, by user (no text key: one branch per kind)
+        select
+            user_id,
+            period_start,
+            lag(period_start) over (
+                partition by user_id order by period_start
+            ) as previous_active_period,
+            lead(period_start) over (
+                partition by user_id order by period_start
+            ) as next_active_period
+        from {{ period_type }}_user_periods
+
+    ),
+
+    {{ period_type }}_user_periods_classified as (
+
+        select
+            sequenced.period_start,
+            sequenced.period_start = first_active_periods.first_{{ period_type }}
+                as is_new,
+            coalesce(
+                sequenced.previous_active_period
+                = {{ activity_metrics.shift_period(
+                    period_type, 'sequenced.period_start', -1) }},
+                false
+            ) as is_retained,
+            {{ activity_metrics.shift_period(
+                period_type, 'sequenced.period_start', 1) }} as following_period,
+            coalesce(
+                sequenced.next_active_period
+                > {{ activity_metrics.shift_period(
+                    period_type, 'sequenced.period_start', 1) }},
+                true
+            ) as churns_after
+        from {{ period_type }}_user_periods_sequenced as sequenced
+        inner join first_active_periods
+            on sequenced.user_id = first_active_periods.user_id
+
+    ),
+
+    {{ period_type }}_active_counts as (
+
+        select
+            '{{ period_type }}' as period_type,
+            period_start,
+            count(*) as active_users,
+            sum(case when is_new then 1 else 0 end) as new_users,
+            sum(case when is_retained then 1 else 0 end) as retained_users,
+            sum(case when not is_new and not is_retained then 1 else 0 end)
+                as resurrected_users
+        from {{ period_type }}_user_periods_classified
+        group by period_start
+
+    ),
+
+    {{ period_type }}_churn_counts as (
+
+        -- active in P-1 and not in P: counted on P, the period after
+        select
+            '{{ period_type }}' as period_type,
+            following_period as period_start,
+            sum(case when churns_after then 1 else 0 end) as churned_users
+        from {{ period_type }}_user_periods_classified
+        group by following_period
+
+    ),
+
+{% endfor %}
+active_counts as (
+
+    {% for period_type in activity_metrics.period_types() -%}
+        select * from {{ period_type }}_active_counts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
-user_periods_sequenced as (
-
-    select
-        period_type,
-        user_id,
-        period_start,
-        case
-            {% for period_type in activity_metrics.period_types() -%}
-                when period_type = '{{ period_type }}'
-                    then {{ activity_metrics.shift_period(
-                        period_type, 'period_start', -1) }}
-            {% endfor -%}
-        end as period_before,
-        case
-            {% for period_type in activity_metrics.period_types() -%}
-                when period_type = '{{ period_type }}'
-                    then {{ activity_metrics.shift_period(
-                        period_type, 'period_start', 1) }}
-            {% endfor -%}
-        end as period_after,
-        lag(period_start) over (
-            partition by period_type, user_id order by period_start
-        ) as previous_active_period,
-        lead(period_start) over (
-            partition by period_type, user_id order by period_start
-        ) as next_active_period
-    from user_periods
-
-),
-
-user_periods_classified as (
-
-    select
-        user_periods_sequenced.period_type,
-        user_periods_sequenced.period_start,
-        case
-            {% for period_type in activity_metrics.period_types() -%}
-                when user_periods_sequenced.period_type = '{{ period_type }}'
-                    then
-                        user_periods_sequenced.period_start
-                        = first_active_periods.first_{{ period_type }}
-            {% endfor -%}
-        end as is_new,
-        coalesce(
-            user_periods_sequenced.previous_active_period
-            = user_periods_sequenced.period_before,
-            false
-        ) as is_retained,
-        user_periods_sequenced.period_after as following_period,
-        coalesce(
-            user_periods_sequenced.next_active_period
-            > user_periods_sequenced.period_after,
-            true
-        ) as churns_after
-    from user_periods_sequenced
-    inner join first_active_periods
-        on user_periods_sequenced.user_id = first_active_periods.user_id
-
-),
-
-active_counts as (
-
-    select
-        period_type,
-        period_start,
-        count(*) as active_users,
-        sum(case when is_new then 1 else 0 end) as new_users,
-        sum(case when is_retained then 1 else 0 end) as retained_users,
-        sum(case when not is_new and not is_retained then 1 else 0 end)
-            as resurrected_users
-    from user_periods_classified
-    group by
-        period_type,
-        period_start
-
-),
-
 churn_counts as (
 
-    -- active in P-1 and not in P: counted on P, the period after
-    select
-        period_type,
-        following_period as period_start,
-        sum(case when churns_after then 1 else 0 end) as churned_users
-    from user_periods_classified
-    group by
-        period_type,
-        following_period
+    {% for period_type in activity_metrics.period_types() -%}
+        select * from {{ period_type }}_churn_counts
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -1,0 +1,250 @@
+"""Faults and hostile input (reliability): no input reaches SQL unchecked, one nightly
+run at a time, no build replaces good published figures with empty ones, bad raw
+values are rejected rows with a reason, every CLI error is one line.
+
+The other faults live beside what they break: kills at each model of the nightly path
+(test_incremental.py), the touch writer's arguments and transactions
+(test_touch_writer.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import small_dataset
+
+from activity_metrics.warehouse import PROJECT_DIR, RunLock, Settings
+
+END = dt.date(2024, 6, 30)
+
+
+def cli(args, env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "activity_metrics.cli", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def one_line_error(result, code=2) -> str:
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def injections(canary: str) -> dict:
+    """A var set to SQL that would drop the canary table if it reached SQL text."""
+    drop = f"drop table {canary}"
+    return {
+        "activity__postgres_work_mem": f"256MB'; {drop}; --",
+        "activity__coverage_threshold": f"0.9 as x; {drop}; --",
+        "activity__cooldown_minutes": f"5); {drop}; --",
+        "activity__source_schema": f"{canary.split('.')[0]}.users; {drop}; --",
+        "activity__as_of_date": f"2024-06-30'; {drop}; --",
+        "activity__plausible_from_date": f"2000-01-01'; {drop}; --",
+        "activity__timezone": f"UTC'; {drop}; --",
+        "activity__wau_days": f"7; {drop}",
+        "activity__mau_days": f"30; {drop}",
+        "activity__id_margin": f"0; {drop}",
+        "activity__loaded_at_margin_hours": f"1; {drop}",
+        "activity__validation_days": f"30; {drop}",
+        "activity__freshness_warn_hours": f"36; {drop}",
+        "activity__loaded_at_columns": {"send_transactions": f"created_at; {drop}"},
+    }
+
+
+@pytest.mark.postgres
+def test_hostile_input_and_overlapping_runs_on_postgres(make_warehouse):
+    warehouse = make_warehouse("postgres", "faults")
+    warehouse.load(small_dataset(3, 200, 40, END))
+    warehouse.build(END)
+    canary = f"{warehouse.raw_schema}.canary"
+    warehouse.execute(f"create table {canary} (id integer)")
+
+    def canary_alive() -> bool:
+        ((found,),) = warehouse.query(
+            "select count(*) from information_schema.tables "
+            f"where table_schema = '{warehouse.raw_schema}' and table_name = 'canary'"
+        )
+        return found == 1
+
+    published = warehouse.query(f"select * from {warehouse.schema}.activity_metrics_current")
+
+    # every var: the build stops with a message that names it, before any SQL runs
+    for name, payload in injections(canary).items():
+        dbt_vars = {"activity__as_of_date": END.isoformat(), name: payload}
+        result = warehouse.dbt(["build"], dbt_vars, expect_success=False)
+        assert result.returncode != 0, name
+        assert name in result.stdout, (name, result.stdout[-1500:])
+        assert canary_alive(), name
+    # a backfill range, both ends hostile
+    bad = {
+        "activity__backfill_start_date": f"2024-01-01'; drop table {canary}; --",
+        "activity__backfill_end_date": "2024-01-02",
+    }
+    result = warehouse.dbt(["build"], bad, expect_success=False)
+    assert result.returncode != 0 and "activity__backfill_start_date" in result.stdout
+    assert canary_alive()
+
+    # every environment variable that names a schema or a port
+    hostile_schema = f"x.activity_metrics_current; drop table {canary}; --"
+    for variable, command in (
+        ("ACTIVITY_POSTGRES_SCHEMA", ["show", "--target", "postgres"]),
+        ("ACTIVITY_SOURCE_SCHEMA", ["generate", "--target", "postgres", "--days", "3"]),
+    ):
+        env = {**warehouse.env, variable: hostile_schema}
+        assert variable in one_line_error(cli(command, env))
+        result = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "dbt"), "build", "--target", "postgres"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode != 0, variable
+        assert "plain SQL identifier" in result.stdout, result.stdout[-1500:]
+        assert variable in result.stdout, result.stdout[-1500:]
+        assert canary_alive(), variable
+    # dbt creates the profile's schema (quoted, so harmless) before any hook runs
+    hostile_quoted = hostile_schema.replace('"', '""')
+    warehouse.execute(f'drop schema if exists "{hostile_quoted}" cascade')
+    port = {**warehouse.env, "ACTIVITY_POSTGRES_PORT": "5432; drop"}
+    assert "ACTIVITY_POSTGRES_PORT" in one_line_error(cli(["show", "--target", "postgres"], port))
+    assert canary_alive()
+    assert warehouse.query(f"select * from {warehouse.schema}.activity_metrics_current") == (
+        published
+    )
+
+    # PostgreSQL down: one line, and no summary of some earlier run
+    down = {**warehouse.env, "ACTIVITY_POSTGRES_PORT": "1"}
+    result = cli(["build", "--target", "postgres"], down)
+    assert "cannot reach PostgreSQL" in one_line_error(result)
+    assert "summary" not in result.stdout
+
+    # an as-of date before the data: the build stops and yesterday's marts stay
+    result = warehouse.dbt(["build"], {"activity__as_of_date": "2001-01-01"}, expect_success=False)
+    assert result.returncode != 0 and "before the first counted activity" in result.stdout
+    assert warehouse.query(f"select * from {warehouse.schema}.activity_metrics_current") == (
+        published
+    )
+
+    # two nightly runs at once: the second stops with who holds the lock, the first
+    # finishes, and the figures equal a full rebuild (no user-day twice)
+    blocker = warehouse.settings.connect_postgres()
+    first = None
+    try:
+        with blocker.cursor() as cur:  # holds the first run inside the user-day fact
+            cur.execute(
+                f"lock table {warehouse.schema}.fct_active_users_daily in access exclusive mode"
+            )
+        first = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "dbt"), "build", "--target", "postgres"],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **warehouse.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for line in first.stdout:
+            if "START" in line and "fct_active_users_daily" in line:
+                break
+        second = warehouse.dbt(["build"], {}, expect_success=False)
+        assert second.returncode != 0
+        assert "another run holds the lock" in second.stdout, second.stdout[-1500:]
+    finally:
+        blocker.rollback()
+        blocker.close()
+        if first is not None:
+            first.communicate(timeout=300)
+    assert first.returncode == 0
+    ((duplicates,),) = warehouse.query(
+        f"select count(*) - count(distinct user_id || '-' || activity_date) "
+        f"from {warehouse.schema}.fct_user_activity_daily"
+    )
+    assert duplicates == 0
+    # the CLI's own lock, held elsewhere, stops a plain dbt build and another CLI run
+    # (exit code 75: retry later)
+    os.environ.update(warehouse.env)
+    try:
+        with RunLock(Settings("postgres")):
+            result = warehouse.dbt(["build"], {}, expect_success=False)
+            again = cli(["build", "--target", "postgres"], warehouse.env)
+    finally:
+        for key in warehouse.env:
+            os.environ.pop(key, None)
+    assert result.returncode != 0 and "another run holds the lock" in result.stdout
+    assert "another run holds the lock" in one_line_error(again, code=75)
+
+
+def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
+    import duckdb
+
+    warehouse = make_warehouse("duckdb", "faults")
+    tables = small_dataset(4, 200, 40, END, dirty_rate=0.2)
+    warehouse.load(tables)
+    # an app that stores timestamps as text, one of them with an offset
+    with duckdb.connect(warehouse.path) as con:
+        raw = warehouse.raw_schema
+        con.execute(
+            f"alter table {raw}.conversions alter column created_at type varchar "
+            "using strftime(created_at, '%Y-%m-%d %H:%M:%S')"
+        )
+        ((row_id,),) = con.execute(
+            f"select min(id) from {raw}.conversions where created_at is not null"
+        ).fetchall()
+        con.execute(
+            f"update {raw}.conversions set created_at = '2024-06-17 22:30:00-05' where id = ?",
+            [row_id],
+        )
+    warehouse.build(END)
+    s = warehouse.schema
+    # read as the instant it names (03:30 UTC the next day), not shifted by 5 hours
+    ((occurred_at,),) = warehouse.query(
+        f"select occurred_at from {s}.int_activity_events_classified "
+        f"where source_name = 'conversions' and source_row_id = {row_id}"
+    )
+    assert occurred_at == dt.datetime(2024, 6, 18, 3, 30)
+    # implausible dates (1900, 9999) are rejected rows, counted, never a day of the series
+    implausible = dict(
+        warehouse.query(
+            f"select source_name, row_count from {s}.activity_rows_accounted "
+            "where row_status = 'implausible_timestamp'"
+        )
+    )
+    assert sum(implausible.values()) > 0
+    ((first_day,),) = warehouse.query(f"select min(date_day) from {s}.fct_active_users_daily")
+    assert first_day > dt.date(2000, 1, 1)
+    warehouse.dbt(["test", "--select", "assert_nothing_lost"], {"activity__as_of_date": str(END)})
+
+    env = warehouse.env
+    # one line and exit code 2, never a stack trace
+    for args, words in (
+        (["generate", "--users", "10", "--days", "1000000"], "--days"),
+        (["generate", "--users", "10", "--days", "3", "--schema", "a'b"], "--schema"),
+        (["show", "--target", "duckdb"], "a build is probably writing it"),
+        (["growth", "--period", "week"], "a build is probably writing it"),
+    ):
+        if args[0] == "generate":
+            assert words in one_line_error(cli(args, env))
+            continue
+        with duckdb.connect(warehouse.path):  # a writer holds the file, as a build does
+            assert words in one_line_error(cli(args, env))
+    # one nightly at a time: the CLI's lock file beside the warehouse
+    os.environ.update(env)
+    try:
+        with RunLock(Settings("duckdb")):
+            result = cli(["build", "--target", "duckdb"], env)
+    finally:
+        for key in env:
+            os.environ.pop(key, None)
+    assert "another run holds the lock" in one_line_error(result, code=75)
+    assert cli(["show", "--target", "duckdb"], env).returncode == 0
