@@ -46,6 +46,14 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     build = run_cli(["build", "--as-of", str(END)], env)
     assert build.returncode == 0, build.stdout[-3000:]
     assert "summary (" in build.stdout and "tests:" in build.stdout
+    # the warning names what it found and what to edit
+    unclassified = warehouse.query(
+        f"select event_type, row_count from {warehouse.schema}.activity_unclassified_event_types"
+    )
+    assert unclassified
+    for event_type, rows in unclassified:
+        assert f"{event_type}: {rows:,} rows" in build.stdout
+    assert "seeds/activity_event_types.csv" in build.stdout
 
     # show: the published numbers, with changes against 7 and 28 days before
     current = one_row(

@@ -315,14 +315,35 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
             )
             if code != 0:
                 if results:
-                    _summarise(results, time.monotonic() - started)
+                    _summarise(results, time.monotonic() - started, settings)
                 print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
                 return 1
-    _summarise(results, time.monotonic() - started)
+    _summarise(results, time.monotonic() - started, settings)
     return 0
 
 
-def _summarise(results: list[dict], seconds: float) -> None:
+def _test_descriptions() -> dict[str, str]:
+    """Each test's description (what it checks, what to do), from dbt's manifest."""
+    from .warehouse import PROJECT_DIR
+
+    try:
+        with open(os.path.join(PROJECT_DIR, "target", "manifest.json")) as fh:
+            nodes = json.load(fh)["nodes"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {uid: node.get("description") or "" for uid, node in nodes.items()}
+
+
+def _unclassified_event_types(settings: Settings) -> list[dict]:
+    try:
+        return api.read_relation(
+            settings, "activity_unclassified_event_types", "order by row_count desc", ()
+        )
+    except WarehouseError:
+        return []
+
+
+def _summarise(results: list[dict], seconds: float, settings: Settings | None = None) -> None:
     by_kind: dict[str, dict[str, int]] = {}
     for r in results:
         kind = r["unique_id"].split(".")[0]
@@ -333,9 +354,28 @@ def _summarise(results: list[dict], seconds: float) -> None:
         for kind, counts in sorted(by_kind.items())
     ]
     print(f"summary ({seconds:.1f} s): " + "; ".join(parts))
+    descriptions = None
     for r in results:
-        if r["status"] in ("fail", "error", "warn"):
-            print(f"  {r['status'].upper()} {r['unique_id'].split('.')[2]}: {r.get('message')}")
+        if r["status"] not in ("fail", "error", "warn"):
+            continue
+        name = r["unique_id"].split(".")[2]
+        print(f"  {r['status'].upper()} {name}: {r.get('message')}")
+        if name == "no_unclassified_event_types" and settings is not None:
+            for row in _unclassified_event_types(settings)[:10]:
+                print(
+                    f"    {row['event_type']!s}: {row['row_count']:,} rows, "
+                    f"{row['user_count']:,} users"
+                )
+            print(
+                "    classify them in seeds/activity_event_types.csv, then "
+                "`activity-metrics backfill` over the days they appeared"
+            )
+        elif r["unique_id"].startswith("test."):
+            descriptions = descriptions if descriptions is not None else _test_descriptions()
+            what = " ".join(descriptions.get(r["unique_id"], "").split())
+            if what:
+                print(f"    what it checks: {what[:300]}")
+            print(f"    what to do: {RUNBOOK}")
 
 
 def cmd_build(args, settings: Settings) -> int:

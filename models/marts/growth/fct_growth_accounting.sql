@@ -62,9 +62,8 @@ first_active_periods as (
 {% for period_type in activity_metrics.period_types() %}
     {{ period_type }}_user_periods as (
 
-        -- each user's active {{ period_type }}s{% if period_type == 'day' %} (the fact has one row per user-day){% endif %}
-        select
-            {%- if period_type != 'day' %} distinct{% endif %}
+        -- each user's active periods (the fact has one row per user-day)
+        select {% if period_type != 'day' %}distinct{% endif %}
             user_id,
             {{ activity_metrics.period_start(period_type, 'activity_date') }}
                 as period_start
