@@ -23,11 +23,12 @@
         advisory lock on a connection of its own for the whole run, and a
         plain `dbt build` records itself in activity_run_lock. A run stops
         when the CLI's lock is held by another session, or when another run's
-        row is there and other dbt sessions are connected (a killed run leaves
-        its row but no session, so the next run takes over). The CLI passes
+        row is there and a session of that run is still connected (every
+        statement carries its invocation id: query-comment in dbt_project.yml;
+        a killed run leaves its row but no session, so the next run takes
+        over). The CLI passes
         the PostgreSQL pid of its lock's session in ACTIVITY_RUN_LOCK_PID. -#}
     {%- set lock_table = target.schema ~ '.activity_run_lock' -%}
-    {%- set application = (target.get('application_name') or 'dbt') | replace("'", "''") -%}
     {%- do run_query('create schema if not exists ' ~ target.schema) -%}
     {%- do run_query(
         'create table if not exists ' ~ lock_table
@@ -48,20 +49,30 @@
             ~ held.rows[0][1] ~ " (activity-metrics, PostgreSQL pid "
             ~ held.rows[0][0] ~ "): wait for it to finish.") -}}
     {%- endif -%}
-    {%- set other = run_query(
-        "select lock.invocation_id, lock.started_at, count(activity.pid)"
-        ~ " from " ~ lock_table ~ " as lock"
-        ~ " left join pg_stat_activity as activity"
-        ~ " on activity.application_name = '" ~ application ~ "'"
-        ~ " and activity.datname = current_database()"
-        ~ " and activity.pid <> pg_backend_pid()"
-        ~ " where lock.lock_id = 1 and lock.invocation_id <> '" ~ invocation_id ~ "'"
-        ~ " group by lock.invocation_id, lock.started_at") -%}
-    {%- if other.rows | length > 0 and other.rows[0][2] > 0 -%}
-        {{- exceptions.raise_compiler_error(
-            "another run holds the lock on " ~ target.schema ~ " since "
-            ~ other.rows[0][1] ~ " (dbt invocation " ~ other.rows[0][0]
-            ~ ", still connected): wait for it to finish.") -}}
+    {%- set holder = run_query(
+        "select invocation_id, started_at from " ~ lock_table
+        ~ " where lock_id = 1 and invocation_id <> '" ~ invocation_id ~ "'") -%}
+    {%- if holder.rows | length > 0 -%}
+        {#- alive while any session still runs (or last ran) a statement of
+            that run; sampled three times, so that the moment between two
+            of its models (dbt closes a node's connection) is not mistaken
+            for its end -#}
+        {%- set alive = namespace(sessions=0) -%}
+        {%- for sample in range(3) -%}
+            {%- if sample > 0 -%}
+                {%- do run_query('select pg_sleep(0.3)') -%}
+            {%- endif -%}
+            {%- set found = run_query(
+                "select count(*) from pg_stat_activity where pid <> pg_backend_pid()"
+                ~ " and query like '%activity_metrics run " ~ holder.rows[0][0] ~ "%'") -%}
+            {%- set alive.sessions = alive.sessions + found.rows[0][0] -%}
+        {%- endfor -%}
+        {%- if alive.sessions > 0 -%}
+            {{- exceptions.raise_compiler_error(
+                "another run holds the lock on " ~ target.schema ~ " since "
+                ~ holder.rows[0][1] ~ " (dbt invocation " ~ holder.rows[0][0]
+                ~ ", still connected): wait for it to finish.") -}}
+        {%- endif -%}
     {%- endif -%}
     {%- do run_query(
         "insert into " ~ lock_table ~ " (lock_id, invocation_id, started_at)"

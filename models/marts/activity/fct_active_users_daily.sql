@@ -71,7 +71,19 @@ spine_bounds as (
 
     select
         {% if rebuild_start is not none -%}
-        {{ activity_metrics.date_literal(rebuild_start) }}
+            -- never before the first counted day (a change to a rejected row
+            -- dated 1900 rebuilds from then, but the series starts where a
+            -- full build starts it)
+            greatest(
+                {{ activity_metrics.date_literal(rebuild_start) }},
+                coalesce(
+                    (
+                        select min(activity_date)
+                        from {{ ref('fct_user_activity_daily') }}
+                    ),
+                    {{ activity_metrics.date_literal(rebuild_start) }}
+                )
+            )
         {%- else -%}
             (select min(activity_date) from user_days)
         {%- endif %} as first_day,

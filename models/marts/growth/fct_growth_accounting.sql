@@ -20,8 +20,9 @@
     (first activity ever, never signup: a backfill of old activity cannot
     make an old user new), retained, resurrected and churned users, from the
     user-day fact. O(user-days): each user's active periods are sorted once
-    per period kind (lag and lead; one branch per kind, so no sort on a text
-    key), no users x periods cross join; a period in which nobody
+    per period kind (lag; one branch per kind, so no sort on a text key),
+    no users x periods cross join; churned(P) is what P did not retain of
+    P-1's actives (active(P-1) - retained(P), the definition itself); a period in which nobody
     was active still has its row (the period spine). Incremental like the
     series: a nightly run recomputes the periods from the one that contains
     the earliest rewritten user-day; it reads the user-days from the period
@@ -79,10 +80,7 @@ first_active_periods as (
             period_start,
             lag(period_start) over (
                 partition by user_id order by period_start
-            ) as previous_active_period,
-            lead(period_start) over (
-                partition by user_id order by period_start
-            ) as next_active_period
+            ) as previous_active_period
         from {{ period_type }}_user_periods
 
     ),
@@ -98,15 +96,7 @@ first_active_periods as (
                 = {{ activity_metrics.shift_period(
                     period_type, 'sequenced.period_start', -1) }},
                 false
-            ) as is_retained,
-            {{ activity_metrics.shift_period(
-                period_type, 'sequenced.period_start', 1) }} as following_period,
-            coalesce(
-                sequenced.next_active_period
-                > {{ activity_metrics.shift_period(
-                    period_type, 'sequenced.period_start', 1) }},
-                true
-            ) as churns_after
+            ) as is_retained
         from {{ period_type }}_user_periods_sequenced as sequenced
         inner join first_active_periods
             on sequenced.user_id = first_active_periods.user_id
@@ -128,18 +118,6 @@ first_active_periods as (
 
     ),
 
-    {{ period_type }}_churn_counts as (
-
-        -- active in P-1 and not in P: counted on P, the period after
-        select
-            '{{ period_type }}' as period_type,
-            following_period as period_start,
-            sum(case when churns_after then 1 else 0 end) as churned_users
-        from {{ period_type }}_user_periods_classified
-        group by following_period
-
-    ),
-
 {% endfor %}
 active_counts as (
 
@@ -150,20 +128,21 @@ active_counts as (
 
 ),
 
-churn_counts as (
-
-    {% for period_type in activity_metrics.period_types() -%}
-        select * from {{ period_type }}_churn_counts
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
 spine_bounds as (
 
     select
         {% if rebuild_start is not none -%}
-            {{ activity_metrics.date_literal(period_starts.values() | min) }}
+            -- never before the first counted day (as a full build)
+            greatest(
+                {{ activity_metrics.date_literal(period_starts.values() | min) }},
+                coalesce(
+                    (
+                        select min(first_activity_date)
+                        from {{ ref('user_last_activity') }}
+                    ),
+                    {{ activity_metrics.date_literal(period_starts.values() | min) }}
+                )
+            )
         {%- else -%}
             (
                 select min(first_activity_date)
@@ -217,14 +196,22 @@ periods_counted as (
         coalesce(active_counts.new_users, 0) as new_users,
         coalesce(active_counts.retained_users, 0) as retained_users,
         coalesce(active_counts.resurrected_users, 0) as resurrected_users,
-        coalesce(churn_counts.churned_users, 0) as churned_users
+        -- active in P-1 and not in P: those of P-1 that P did not retain
+        coalesce(previous_counts.active_users, 0)
+        - coalesce(active_counts.retained_users, 0) as churned_users
     from period_spine
     left join active_counts
         on period_spine.period_type = active_counts.period_type
             and period_spine.period_start = active_counts.period_start
-    left join churn_counts
-        on period_spine.period_type = churn_counts.period_type
-            and period_spine.period_start = churn_counts.period_start
+    left join active_counts as previous_counts
+        on period_spine.period_type = previous_counts.period_type
+            and previous_counts.period_start = case
+                {% for period_type in activity_metrics.period_types() -%}
+                    when period_spine.period_type = '{{ period_type }}'
+                        then {{ activity_metrics.shift_period(
+                            period_type, 'period_spine.period_start', -1) }}
+                {% endfor -%}
+            end
 
 ),
 
