@@ -183,6 +183,12 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert "validation FAILED" in broken.stderr and "assert_snapshot_equals_series" in broken.stdout
 
 
+def test_version():
+    result = run_cli(["--version"], {})
+    assert result.returncode == 0
+    assert result.stdout.startswith("activity-metrics ") and result.stdout.split()[1][0].isdigit()
+
+
 def test_missing_warehouse_is_a_clear_error(tmp_path):
     result = run_cli(["show"], {"ACTIVITY_DUCKDB_PATH": str(tmp_path / "none.duckdb")})
     assert result.returncode == 2
