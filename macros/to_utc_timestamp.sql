@@ -34,11 +34,14 @@
 {%- endmacro %}
 
 {% macro default__to_utc_timestamp(column_name, kind) -%}
+    {#- PostgreSQL and DuckDB: `at time zone 'UTC'` turns an instant into UTC
+        wall time on both. -#}
     {%- if kind == 'zoned' -%}
         cast(({{ column_name }} at time zone 'UTC') as {{ dbt.type_timestamp() }})
     {%- elif kind == 'text' -%}
         case
-            when {{ column_name }} ~ '{{ activity_metrics.text_offset_pattern() }}'
+            when {{ activity_metrics.regex_search(
+                column_name, activity_metrics.text_offset_pattern()) }}
                 then cast((cast({{ column_name }} as timestamptz) at time zone 'UTC')
                     as {{ dbt.type_timestamp() }})
             else cast({{ column_name }} as {{ dbt.type_timestamp() }})
@@ -48,20 +51,21 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro duckdb__to_utc_timestamp(column_name, kind) -%}
-    {%- if kind == 'zoned' -%}
-        cast(timezone('UTC', {{ column_name }}) as {{ dbt.type_timestamp() }})
-    {%- elif kind == 'text' -%}
-        case
-            when regexp_matches({{ column_name }},
-                '{{ activity_metrics.text_offset_pattern() }}')
-                then cast(timezone('UTC', cast({{ column_name }} as timestamptz))
-                    as {{ dbt.type_timestamp() }})
-            else cast({{ column_name }} as {{ dbt.type_timestamp() }})
-        end
-    {%- else -%}
-        cast({{ column_name }} as {{ dbt.type_timestamp() }})
-    {%- endif -%}
+{% macro regex_search(expression, pattern) -%}
+    {#- True when the pattern matches somewhere in the text (dispatched). -#}
+    {{- adapter.dispatch('regex_search', 'activity_metrics')(expression, pattern) -}}
+{%- endmacro %}
+
+{% macro default__regex_search(expression, pattern) -%}
+    {{ expression }} ~ '{{ pattern }}'
+{%- endmacro %}
+
+{% macro duckdb__regex_search(expression, pattern) -%}
+    regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regex_search(expression, pattern) -%}
+    {{ expression }} rlike '{{ pattern }}'
 {%- endmacro %}
 
 {% macro spark__to_utc_timestamp(column_name, kind) -%}
