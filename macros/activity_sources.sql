@@ -1,5 +1,5 @@
 {% macro activity_sources() %}
-    {#- The one declarative list of activity sources (shared/CONTRACT.md).
+    {#- The one declarative list of activity sources (docs/CONTRACT.md).
         A new source is one entry here plus its staging view.
         - model: the staging view; id: its primary key
         - actor / occurred_at: the acting user and the time of the action

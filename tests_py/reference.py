@@ -1,4 +1,4 @@
-"""An independent reference implementation of shared/CONTRACT.md section 2, in plain Python.
+"""An independent reference implementation of docs/CONTRACT.md section 2, in plain Python.
 
 Sets of user ids per day; no SQL, nothing shared with the dbt project.
 """

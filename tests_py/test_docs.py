@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,53 @@ def test_everything_published_is_documented(docs_warehouse):
         broken_manifest, broken_catalog = copy.deepcopy(manifest), copy.deepcopy(catalog)
         breaking(broken_manifest, broken_catalog)
         assert undocumented(broken_manifest, broken_catalog) != []
+
+
+def contract_tables() -> dict[str, dict[str, list[str]]]:
+    """The tables of docs/CONTRACT.md by section heading: {first cell: columns named in
+    backticks in the column cell (second for raw tables, third for relations)}."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    heading = None
+    with open(os.path.join(PROJECT_DIR, "docs", "CONTRACT.md")) as fh:
+        for line in fh:
+            if line.startswith("## "):
+                heading = line[3:].strip()
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if line.startswith("| `") and len(cells) == 3:
+                name = cells[0].strip("`")
+                column_cell = cells[1] if heading.startswith("1.") else cells[2]
+                sections.setdefault(heading, {})[name] = re.findall(r"`(\w+)`", column_cell)
+    return sections
+
+
+def test_contract_matches_the_project(docs_warehouse):
+    """docs/CONTRACT.md is the contract users read: every raw table and column it names is
+    declared in the sources (and checked at the start of a run), every published relation
+    and required column it names is a model, documented, and built with that column."""
+    sections = contract_tables()
+    raw = sections.pop(next(h for h in sections if h.startswith("1.")))
+    published = {name: cols for table in sections.values() for name, cols in table.items()}
+    assert len(raw) == 11 and len(published) == 5, (raw, published)
+    manifest = load(os.path.join(docs_warehouse.target_path, "manifest.json"))
+    sources = {
+        node["name"]: list(node["columns"])
+        for node in manifest["sources"].values()
+        if node["source_name"] == "app"
+    }
+    assert sources == raw
+    built = {}
+    for table, column in docs_warehouse.query(
+        "select table_name, column_name from information_schema.columns "
+        f"where table_schema = '{docs_warehouse.schema}'"
+    ):
+        built.setdefault(table, set()).add(column)
+    for relation, columns in published.items():
+        node = manifest["nodes"][f"model.activity_metrics.{relation}"]
+        assert set(columns) <= set(node["columns"]), relation
+        assert set(columns) <= built[relation], relation
+    # the contract is the project's page of the docs site
+    project_page = manifest["docs"]["doc.activity_metrics.__activity_metrics__"]
+    assert "What \"active\" means" in project_page["block_contents"]
 
 
 def mf(args, warehouse):

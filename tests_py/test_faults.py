@@ -32,6 +32,42 @@ def cli(args, env) -> subprocess.CompletedProcess:
     )
 
 
+BAD_KEY_SOURCES = {"send_transactions": "created_at", "activity_touches": "touched_at"}
+
+
+def drop_primary_keys_and_add_bad_keys(con, raw, offset_seconds) -> dict:
+    """As a loader that lost the primary keys would: in two activity tables, two more
+    copies of the newest row (same id) and one copy without an id (moved by
+    `offset_seconds`). Returns what the row accounting must gain."""
+    for table, occurred_at in BAD_KEY_SOURCES.items():
+        relation = f"{raw}.{table}"
+        con.execute(f"create or replace table {relation}_copy as from {relation}")
+        con.execute(f"drop table {relation}")
+        con.execute(f"alter table {relation}_copy rename to {table}")
+        newest = f"(from {relation} where id = (select max(id) from {relation}) limit 1)"
+        con.execute(f"insert into {relation} from {newest} union all from {newest}")
+        con.execute(
+            f"insert into {relation} select * replace (null as id, "
+            f"{occurred_at} + interval {int(offset_seconds)} second as {occurred_at}) "
+            f"from {newest}"
+        )
+    return {
+        (table, status): rows
+        for table in BAD_KEY_SOURCES
+        for status, rows in (("null_row_id", 1), ("duplicate_row_id", 2))
+    }
+
+
+def accounted_bad_keys(warehouse) -> dict:
+    return {
+        (source, status): rows
+        for source, status, rows in warehouse.query(
+            f"select source_name, row_status, row_count from {warehouse.schema}"
+            ".activity_rows_accounted where row_status in ('null_row_id', 'duplicate_row_id')"
+        )
+    }
+
+
 def one_line_error(result, code=2) -> str:
     assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Traceback" not in result.stderr + result.stdout
@@ -65,7 +101,22 @@ def injections(canary: str) -> dict:
 def test_hostile_input_and_overlapping_runs_on_postgres(make_warehouse):
     warehouse = make_warehouse("postgres", "faults")
     warehouse.load(small_dataset(3, 200, 40, END))
+    # a table without its primary key: the newest row twice, and a copy without an id
+    sends = f"{warehouse.raw_schema}.send_transactions"
+    newest = f"(select max(id) from {sends})"
+    warehouse.execute(
+        f"alter table {sends} drop constraint send_transactions_pkey; "
+        f"alter table {sends} alter column id drop not null; "
+        f"insert into {sends} select * from {sends} where id = {newest}; "
+        f"update {sends} set id = null where ctid = "
+        f"(select ctid from {sends} where id = {newest} limit 1); "
+        f"insert into {sends} select * from {sends} where id = {newest}"
+    )
     warehouse.build(END)
+    assert accounted_bad_keys(warehouse) == {
+        ("send_transactions", "null_row_id"): 1,
+        ("send_transactions", "duplicate_row_id"): 1,
+    }
     canary = f"{warehouse.raw_schema}.canary"
     warehouse.execute(f"create table {canary} (id integer)")
 
@@ -205,8 +256,32 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
             f"update {raw}.conversions set created_at = '2024-06-17 22:30:00-05' where id = ?",
             [row_id],
         )
-    warehouse.build(END)
+        # a loader that lost the primary keys: rows without an id, copies of rows
+        bad_keys = drop_primary_keys_and_add_bad_keys(con, raw, offset_seconds=1)
+        # and a users table without its key: a copy of a user, a user without an id
+        con.execute(f"create or replace table {raw}.users_copy as from {raw}.users")
+        con.execute(f"drop table {raw}.users")
+        con.execute(f"alter table {raw}.users_copy rename to users")
+        first_user = f"(from {raw}.users order by id limit 1)"
+        con.execute(
+            f"insert into {raw}.users from {first_user} "
+            f"union all select * replace (null as id) from {first_user}"
+        )
+    result = warehouse.build(END)
     s = warehouse.schema
+    # bad keys are rejected rows, counted, warned about by name; the figures go on
+    for warning in (
+        "warn_raw_rows_without_a_unique_id",
+        "unique_stg_app__users_user_id",
+        "not_null_stg_app__users_user_id",
+    ):
+        assert f"Warning in test {warning}" in result.stdout, warning
+    assert accounted_bad_keys(warehouse) == bad_keys
+    ((key_duplicates,),) = warehouse.query(
+        f"select count(*) - count(distinct source_name || '-' || source_row_id) "
+        f"from {s}.int_activity_events_classified"
+    )
+    assert key_duplicates == 0
     # read as the instant it names (03:30 UTC the next day), not shifted by 5 hours
     ((occurred_at,),) = warehouse.query(
         f"select occurred_at from {s}.int_activity_events_classified "
@@ -223,7 +298,22 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
     assert sum(implausible.values()) > 0
     ((first_day,),) = warehouse.query(f"select min(date_day) from {s}.fct_active_users_daily")
     assert first_day > dt.date(2000, 1, 1)
-    warehouse.dbt(["test", "--select", "assert_nothing_lost"], {"activity__as_of_date": str(END)})
+    # a nightly that reads more of them (copies of the newest rows, inside the id margin)
+    with duckdb.connect(warehouse.path) as con:
+        more = drop_primary_keys_and_add_bad_keys(con, warehouse.raw_schema, offset_seconds=2)
+    warehouse.build(END)
+    assert accounted_bad_keys(warehouse) == {
+        key: bad_keys.get(key, 0) + more.get(key, 0) for key in {*bad_keys, *more}
+    }
+    warehouse.dbt(
+        [
+            "test",
+            "--select",
+            "assert_nothing_lost assert_activity_events_match_raw_tables "
+            "stg_app__users,test_type:generic",
+        ],
+        {"activity__as_of_date": str(END)},
+    )
 
     env = warehouse.env
     # one line and exit code 2, never a stack trace
@@ -248,3 +338,12 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
             os.environ.pop(key, None)
     assert "another run holds the lock" in one_line_error(result, code=75)
     assert cli(["show", "--target", "duckdb"], env).returncode == 0
+    # a raw column the contract names is gone: one message naming table and column,
+    # not the database's binder error about a "candidate" column
+    with duckdb.connect(warehouse.path) as con:
+        con.execute(f"alter table {warehouse.raw_schema}.p2p_messages drop column sender_user_id")
+    result = warehouse.dbt(["build"], {"activity__as_of_date": str(END)}, expect_success=False)
+    assert result.returncode != 0
+    assert "Raw columns missing" in result.stdout, result.stdout[-1500:]
+    assert f"{warehouse.raw_schema}.p2p_messages lacks sender_user_id" in result.stdout
+    assert "Binder Error" not in result.stdout

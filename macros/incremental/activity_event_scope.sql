@@ -93,6 +93,7 @@
             source_loaded_at > cast('{{ bound.loaded_at }}' as {{ dbt.type_timestamp() }})
         {%- else %}
             {{ activity_source.id }} > {{ bound.row_id }}
+            or {{ activity_source.id }} is null
         {%- endif %}
         {%- if scope.backfill is not none %}
             or {{ activity_metrics.utc_to_local_date(occurred_at) }}

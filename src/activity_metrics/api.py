@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from .warehouse import Settings, WarehouseError, identifier
 
@@ -75,6 +76,33 @@ def data_range(settings: Settings) -> tuple[dt.date | None, dt.date | None]:
         f"select min(date_day), max(date_day) from {_relation(settings, 'fct_active_users_daily')}"
     )
     return rows[0]
+
+
+@dataclass(frozen=True)
+class SeriesLag:
+    """Whether the published series has taken in every activity event stored: a run
+    that loaded new events but stopped before the series (killed, failed) leaves it
+    behind, with figures that look healthy."""
+
+    events_loaded_at: dt.datetime | None  # newest stored activity events (UTC)
+    series_applied_through: dt.datetime | None  # newest events the series applied
+
+    @property
+    def is_behind(self) -> bool:
+        return self.events_loaded_at is not None and (
+            self.series_applied_through is None
+            or self.events_loaded_at > self.series_applied_through
+        )
+
+
+def series_lag(settings: Settings) -> SeriesLag:
+    _, rows = settings.query(
+        f"select (select max(dbt_loaded_at) from "
+        f"{_relation(settings, 'int_activity_events_classified')}), "
+        f"(select max(events_loaded_through) from "
+        f"{_relation(settings, 'fct_active_users_daily')})"
+    )
+    return SeriesLag(*rows[0])
 
 
 def current_as_of(settings: Settings) -> dt.date:

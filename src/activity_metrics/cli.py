@@ -142,6 +142,10 @@ def _print_segments(segments: list[dict]) -> None:
 # --- compare-methods ------------------------------------------------------------------
 
 
+def _stamp(value: dt.datetime | None) -> str:
+    return "nothing" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
 def cmd_compare_methods(args, settings: Settings) -> int:
     as_of = args.as_of or api.current_as_of(settings)
     start = as_of - dt.timedelta(days=args.days - 1)
@@ -155,15 +159,8 @@ def cmd_compare_methods(args, settings: Settings) -> int:
         first, last = api.data_range(settings)
         raise WarehouseError(f"no comparison for {start}..{as_of}: the data covers {first}..{last}")
     last_row = rows[-1]
-    stale_days = [
-        row["date_day"]
-        for row in rows
-        if any(
-            row[f"combined_{m}"] < row[f"{method}_{m}"]
-            for m, _ in METRICS
-            for method in ("transactional", "touch_log")
-        )
-    ]
+    stale_days = [row["date_day"] for row in rows if row["is_published_below_a_method"]]
+    lag = api.series_lag(settings)
     touch_live = [row for row in rows if row["is_touch_log_live"]]
     only = {
         key[5:-6]: sum(row[key] for row in rows)
@@ -171,7 +168,16 @@ def cmd_compare_methods(args, settings: Settings) -> int:
         if key.startswith("only_") and key.endswith("_users")
     }
     extra_vs_old = sum(row["combined_dau"] - row["transactional_dau"] for row in rows)
-    if not stale_days and extra_vs_old > 0:
+    # exit 1 when the published series is behind its events or below a method
+    verdict = 1 if lag.is_behind or stale_days else 0
+    if lag.is_behind:
+        reading = (
+            "the published series is FROZEN: activity events loaded at "
+            f"{lag.events_loaded_at:%Y-%m-%d %H:%M} UTC are not in it (it applied events "
+            f"through {_stamp(lag.series_applied_through)}); the last build stopped before "
+            "the series: run `activity-metrics build`"
+        )
+    elif not stale_days and extra_vs_old > 0:
         reading = (
             "combined >= the old method every day: good, the touch log catches activity "
             f"the transactional tables miss ({extra_vs_old:,} user-days over the period)"
@@ -201,6 +207,7 @@ def cmd_compare_methods(args, settings: Settings) -> int:
                         "period_end": as_of,
                         "as_of": last_row,
                         "stale_days": stale_days,
+                        "is_series_behind_events": lag.is_behind,
                         "only_one_source_user_days": only,
                         "reading": reading,
                         "touch_log": touch_note,
@@ -209,7 +216,7 @@ def cmd_compare_methods(args, settings: Settings) -> int:
                 indent=2,
             )
         )
-        return 0
+        return verdict
     print(f"Old method vs touch log vs published, {start} to {as_of} ({len(rows)} days)")
     print(f"\n  on {last_row['date_day']}{'':<8}published  old method  touch log")
     for metric, label in METRICS:
@@ -222,7 +229,7 @@ def cmd_compare_methods(args, settings: Settings) -> int:
         print(f"    {source:<24} {count:>8,}")
     print(f"\n  reading: {reading}")
     print(f"  {touch_note}")
-    return 0
+    return verdict
 
 
 # --- validate -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Seeded synthetic data for the raw schema of shared/CONTRACT.md.
+"""Seeded synthetic data for the raw schema of docs/CONTRACT.md.
 
 Vectorised with numpy; loaded in bulk (DuckDB from Arrow, PostgreSQL with COPY).
 """

@@ -22,7 +22,12 @@
     row id): a nightly run reads only the raw rows past each source's
     high-water mark (activity_event_scope), whatever their activity date, and
     classifies again the stored rows of users whose flags changed since the
-    last run (int_users_tracked). A row is written only when it is new or
+    last run (int_users_tracked). Raw rows without an id get a stand-in key
+    and are rejected (null_row_id); of the raw rows that share an id, one is
+    kept and the others are counted on it (duplicate_row_count, rejected as
+    duplicate_row_id downstream): a bad key never stops the night, and a
+    loader that delivers a row again later is read as an update of the row.
+    A row is written only when it is new or
     its classification changed; the rows a run writes carry its stamp
     (dbt_loaded_at) and the user-day they replaced (previous_*), which is all
     the downstream models need to rebuild exactly the user-days that changed.
@@ -37,7 +42,11 @@ with
 
         select
             '{{ activity_source.source_name }}' as source_name,
-            {{ activity_source.id }} as source_row_id,
+            coalesce({{ activity_source.id }}, {{ activity_metrics.missing_row_key([
+                activity_source.actor, activity_source.occurred_at,
+                activity_source.event_type or "''", 'source_loaded_at']) }})
+                as source_row_id,
+            {{ activity_source.id }} is null as is_missing_row_id,
             {{ activity_source.actor }} as user_id,
             {{ activity_source.occurred_at }} as occurred_at,
             {% if activity_source.event_type -%}
@@ -53,12 +62,75 @@ with
     ),
 
 {% endfor %}
-new_rows as (
+raw_rows as (
 
     {% for activity_source in activity_sources %}
         select * from new_{{ activity_source.source_name }}_rows
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+duplicated_keys as (
+
+    -- ids that more than one raw row carries (a loader's replayed or versioned
+    -- rows, or a table without a primary key): a hash aggregate, no sort
+    select
+        source_name,
+        source_row_id,
+        count(*) - 1 as duplicate_row_count
+    from raw_rows
+    group by
+        source_name,
+        source_row_id
+    having count(*) > 1
+
+),
+
+duplicated_rows_ranked as (
+
+    -- one row per duplicated id is kept (the latest loaded, then the latest
+    -- action); the others are counted on it as rejected duplicates
+    select
+        raw_rows.*,
+        duplicated_keys.duplicate_row_count,
+        row_number() over (
+            partition by raw_rows.source_name, raw_rows.source_row_id
+            order by
+                raw_rows.source_loaded_at desc nulls last,
+                raw_rows.occurred_at desc nulls last,
+                raw_rows.user_id asc nulls last,
+                raw_rows.event_type asc nulls last
+        ) as row_rank
+    from raw_rows
+    inner join duplicated_keys
+        on raw_rows.source_name = duplicated_keys.source_name
+            and raw_rows.source_row_id = duplicated_keys.source_row_id
+
+),
+
+new_rows as (
+
+    select
+        raw_rows.*,
+        cast(0 as {{ dbt.type_bigint() }}) as duplicate_row_count
+    from raw_rows
+    left join duplicated_keys
+        on raw_rows.source_name = duplicated_keys.source_name
+            and raw_rows.source_row_id = duplicated_keys.source_row_id
+    where duplicated_keys.source_name is null
+    union all
+    select
+        source_name,
+        source_row_id,
+        is_missing_row_id,
+        user_id,
+        occurred_at,
+        event_type,
+        source_loaded_at,
+        cast(duplicate_row_count as {{ dbt.type_bigint() }}) as duplicate_row_count
+    from duplicated_rows_ranked
+    where row_rank = 1
 
 ),
 
@@ -130,7 +202,8 @@ stored_rows_in_scope as (
                 activity_date,
                 event_type,
                 rejection_reason,
-                source_loaded_at
+                source_loaded_at,
+                duplicate_row_count
             from {{ this }}
             where {{ branch }}
             {% if not loop.last %}union{% endif %}
@@ -144,7 +217,8 @@ stored_rows_in_scope as (
             cast(null as date) as activity_date,
             cast(null as {{ dbt.type_string() }}) as event_type,
             cast(null as {{ dbt.type_string() }}) as rejection_reason,
-            cast(null as {{ dbt.type_timestamp() }}) as source_loaded_at
+            cast(null as {{ dbt.type_timestamp() }}) as source_loaded_at,
+            cast(null as {{ dbt.type_bigint() }}) as duplicate_row_count
         where 1 = 0
     {%- endif %}
 
@@ -156,10 +230,13 @@ stored_rows_to_reclassify as (
     select
         stored_rows_in_scope.source_name,
         stored_rows_in_scope.source_row_id,
+        coalesce(stored_rows_in_scope.rejection_reason = 'null_row_id', false)
+            as is_missing_row_id,
         stored_rows_in_scope.user_id,
         stored_rows_in_scope.occurred_at,
         stored_rows_in_scope.event_type,
-        stored_rows_in_scope.source_loaded_at
+        stored_rows_in_scope.source_loaded_at,
+        stored_rows_in_scope.duplicate_row_count
     from stored_rows_in_scope
     left join new_rows
         on stored_rows_in_scope.source_name = new_rows.source_name
@@ -198,6 +275,8 @@ rows_joined as (
         candidate_rows.occurred_at,
         candidate_rows.event_type,
         candidate_rows.source_loaded_at,
+        candidate_rows.is_missing_row_id,
+        candidate_rows.duplicate_row_count,
         {{ activity_metrics.source_category_of('candidate_rows.source_name') }}
             as source_category,
         coalesce(users.is_present, false) as has_known_actor,
@@ -225,6 +304,7 @@ rows_classified as (
         event_type,
         coalesce(source_category, event_type_category) as activity_category,
         case
+            when is_missing_row_id then 'null_row_id'
             when user_id is null then 'null_actor'
             when not has_known_actor then 'unknown_actor'
             when is_excluded then 'excluded_user'
@@ -239,7 +319,8 @@ rows_classified as (
             when source_category is null and not counts_as_activity
                 then 'non_counting_event_type'
         end as rejection_reason,
-        source_loaded_at
+        source_loaded_at,
+        duplicate_row_count
     from rows_joined
 
 ),
@@ -268,6 +349,8 @@ rows_changed as (
         is distinct from stored_rows_in_scope.rejection_reason
         or rows_classified.source_loaded_at
         is distinct from stored_rows_in_scope.source_loaded_at
+        or rows_classified.duplicate_row_count
+        is distinct from stored_rows_in_scope.duplicate_row_count
 
 ),
 
@@ -283,6 +366,7 @@ final as (
         activity_category,
         rejection_reason,
         source_loaded_at,
+        duplicate_row_count,
         previous_user_id,
         previous_activity_date,
         (

@@ -21,12 +21,13 @@
 
 with
 
-recounted_rows as (
+recounted_events as (
 
     select
         source_name,
         activity_date,
-        rejection_reason
+        rejection_reason,
+        duplicate_row_count
     from {{ ref('int_activity_events_classified') }}
     {%- if state is not none %}
     where {{ activity_metrics.row_group_key() }} in (
@@ -36,13 +37,34 @@ recounted_rows as (
 
 ),
 
+recounted_rows as (
+
+    -- every stored event is one raw row; the extra raw rows that shared its
+    -- id are rows of their own, rejected as duplicates
+    select
+        source_name,
+        activity_date,
+        rejection_reason,
+        1 as raw_rows
+    from recounted_events
+    union all
+    select
+        source_name,
+        activity_date,
+        'duplicate_row_id' as rejection_reason,
+        duplicate_row_count as raw_rows
+    from recounted_events
+    where duplicate_row_count > 0
+
+),
+
 final as (
 
     select
         source_name,
         activity_date,
         rejection_reason,
-        cast(count(*) as {{ dbt.type_bigint() }}) as row_count,
+        cast(sum(raw_rows) as {{ dbt.type_bigint() }}) as row_count,
         (
             select max(activity_events.dbt_loaded_at)
             from {{ ref('int_activity_events_classified') }} as activity_events

@@ -1,8 +1,32 @@
+{#-
+    One row per user id of the raw users table. A raw row without an id is
+    no one's (no activity row can point at it) and is left out; raw rows
+    that share an id (a users table without its primary key) become one
+    user, classified conservatively: staff or test if any copy says so, the
+    earliest signup, a deletion only when every copy is deleted. The stg
+    tests unique/not_null warn about both; neither stops the build.
+-#}
+
 with
 
 users as (
 
     select * from {{ ref('stg_app__users') }}
+    where user_id is not null
+
+),
+
+merged as (
+
+    select
+        user_id,
+        min(created_at) as created_at,
+        case when count(deleted_at) = count(*) then max(deleted_at) end as deleted_at,
+        max(last_activity_at) as last_activity_at,
+        max(case when is_staff then 1 else 0 end) = 1 as is_staff,
+        max(case when is_test then 1 else 0 end) = 1 as is_test
+    from users
+    group by user_id
 
 ),
 
@@ -13,12 +37,12 @@ final as (
         created_at,
         deleted_at,
         last_activity_at as app_last_activity_at,
-        coalesce(is_staff, false) as is_staff,
-        coalesce(is_test, false) as is_test,
-        coalesce(is_staff, false) or coalesce(is_test, false) as is_excluded,
+        is_staff,
+        is_test,
+        is_staff or is_test as is_excluded,
         {{ activity_metrics.utc_to_local_date('created_at') }} as created_date,
         {{ activity_metrics.utc_to_local_date('deleted_at') }} as deleted_date
-    from users
+    from merged
 
 )
 

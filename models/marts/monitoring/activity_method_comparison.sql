@@ -237,6 +237,18 @@ final as (
             published_series.date_day >= touch_log_start.first_touch_date,
             false
         ) as is_touch_log_live,
+        -- the published figures count every source, so they are never below a
+        -- method alone; a day where they are was not rebuilt after late rows
+        coalesce(
+            {% for method in methods -%}
+                {% for metric in ['dau', 'wau', 'mau'] -%}
+                    published_series.{{ metric }}
+                    < method_counts_pivoted.{{ method }}_{{ metric }}
+                    {%- if not loop.last %} or {% endif %}
+                {% endfor -%}
+                {%- if not loop.last %} or {% endif %}
+            {% endfor -%}, false
+        ) as is_published_below_a_method,
         {% for activity_source in activity_sources -%}
             cast(
                 coalesce(

@@ -10,7 +10,8 @@ row_groups as (
         case
             when
                 rejection_reason in (
-                    'null_actor', 'unknown_actor', 'excluded_user', 'null_timestamp'
+                    'null_row_id', 'duplicate_row_id', 'null_actor', 'unknown_actor',
+                    'excluded_user', 'null_timestamp'
                 )
                 then rejection_reason
             when activity_date > {{ activity_metrics.date_literal(as_of_date) }}

@@ -31,7 +31,8 @@ stored_rows_per_day as (
     select
         source_name,
         coalesce(activity_date, cast('1000-01-01' as date)) as activity_date,
-        count(*) as stored_rows
+        -- a stored row stands for itself and the raw rows that shared its id
+        sum(1 + coalesce(duplicate_row_count, 0)) as stored_rows
     from {{ ref('int_activity_events_classified') }}
     group by 1, 2
 
