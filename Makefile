@@ -31,13 +31,10 @@ demo: install
 	@echo "'$(BIN)/activity-metrics validate', '$(BIN)/activity-metrics show --json',"
 	@echo "or open the warehouse: $(BIN)/python -c \"import duckdb; duckdb.connect('activity_metrics.duckdb').sql('from analytics.fct_active_users_daily order by date_day desc limit 10').show()\""
 
+# Every pre-commit hook on every file (ruff, ruff format, sqlfluff serially against a
+# scratch database, yaml, whitespace): what a commit checks, on the whole tree.
 lint: install
-	$(BIN)/ruff check src tests_py dashboards
-	$(BIN)/ruff format --check src tests_py dashboards
-	@# lint against an empty scratch database, so an existing warehouse (make demo) does not
-	@# switch the incremental models to their incremental branch while compiling
-	rm -f $(CURDIR)/target/sqlfluff.duckdb && mkdir -p $(CURDIR)/target
-	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/sqlfluff.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # dbt build on both engines, visibly, on a small dataset in scratch schemas of this run.
 RUN_ID := $(shell date +%s)_$$$$

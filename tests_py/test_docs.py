@@ -113,7 +113,7 @@ def test_contract_matches_the_project(docs_warehouse):
         assert set(columns) <= built[relation], relation
     # the contract is the project's page of the docs site
     project_page = manifest["docs"]["doc.activity_metrics.__activity_metrics__"]
-    assert "What \"active\" means" in project_page["block_contents"]
+    assert 'What "active" means' in project_page["block_contents"]
 
 
 def mf(args, warehouse):
