@@ -21,7 +21,7 @@ install: $(STAMP)
 	@mkdir -p .profiles && cp profiles.yml.example .profiles/profiles.yml
 
 demo: install
-	$(BIN)/activity-metrics generate --target duckdb --users 20000 --days 365
+	$(BIN)/activity-metrics generate --target duckdb --users 20000 --days 365 --replace
 	@# fresh raw data replaces history: rebuild the incremental models from scratch
 	$(BIN)/activity-metrics build --target duckdb --full-refresh
 	@echo
@@ -40,7 +40,7 @@ lint: install
 RUN_ID := $(shell date +%s)_$$$$
 dbt-both: install
 	@echo "== dbt build on DuckDB =="
-	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics generate --target duckdb --users 3000 --days 120 --seed 1
+	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics generate --target duckdb --users 3000 --days 120 --seed 1 --replace
 	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/activity-metrics build --target duckdb --full-refresh
 	@# the nightly selector leaves the dbt unit tests (code, not data) out: run them here
 	ACTIVITY_DUCKDB_PATH=$(CURDIR)/target/make_test.duckdb $(BIN)/dbt test --target duckdb --select "test_type:unit"

@@ -3,7 +3,10 @@ including the error paths and exit codes."""
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -13,6 +16,7 @@ import pytest
 from conftest import small_dataset
 
 from activity_metrics import api
+from activity_metrics import cli as cli_module
 from activity_metrics.warehouse import Settings, WarehouseError
 
 CLI = [sys.executable, "-m", "activity_metrics.cli"]
@@ -77,6 +81,43 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert sum(r["user_count"] for (d, _), r in segments.items() if d == "recency") == current[4]
     text = run_cli(["--detailed"], env)
     assert text.returncode == 0 and "DAU (1 day)" in text.stdout and "by source" in text.stdout
+    # the sparklines draw the series' last 90 days (sparkline itself: tested below)
+    wau_90 = [
+        row[0]
+        for row in warehouse.query(
+            f"select wau from {warehouse.schema}.fct_active_users_daily "
+            f"where date_day > date '{END - dt.timedelta(days=90)}' order by date_day"
+        )
+    ]
+    spark_lines = [line for line in text.stdout.splitlines() if "WAU (7 days)" in line]
+    assert len(spark_lines) == 2
+    assert f"{cli_module.sparkline(wau_90)}  {min(wau_90):,} to {max(wau_90):,}" in spark_lines[1]
+
+    # series: the mart's rows, as CSV or JSON, over the period asked
+    start = END - dt.timedelta(days=13)
+    mart = warehouse.query(
+        f"select date_day, dau, wau, mau, total_users from {warehouse.schema}."
+        f"fct_active_users_daily where date_day between '{start}' and '{END}' order by 1"
+    )
+    as_csv = run_cli(["series", "--from", str(start), "--to", str(END), "--csv"], env)
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [
+        (dt.date.fromisoformat(r["date_day"]), *(int(r[m]) for m in ("dau", "wau", "mau")))
+        for r in rows
+    ] == [row[:4] for row in mart]
+    as_json = json.loads(run_cli(["series", "--json"], env).stdout)
+    assert len(as_json) == 90 and as_json[-1]["date_day"] == END.isoformat()
+    assert as_json[-1]["total_users"] == current[4]
+    assert run_cli(["series", "--from", str(END), "--to", str(start)], env).returncode == 2
+
+    # generate refuses to overwrite the raw tables it finds, and names them
+    again = run_cli(
+        ["generate", "--users", "10", "--days", "3"],
+        {**env, "ACTIVITY_SOURCE_SCHEMA": warehouse.raw_schema},
+    )
+    assert again.returncode == 2 and "--replace" in again.stderr
+    assert "send_transactions" in again.stderr and "Traceback" not in again.stderr
 
     # an earlier as-of date reads the series
     past = END - dt.timedelta(days=10)
@@ -163,6 +204,12 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     (dau_old_before,) = one_row(warehouse, dau_sql % old_day)
     warehouse.execute(insert.format(r=warehouse.raw_schema, offset=-100000, day=old_day))
     assert run_cli(["build", "--as-of", str(END)], env).returncode == 0
+    as_json = run_cli(["validate", "--as-of", str(END), "--json"], env)
+    assert as_json.returncode == 1, as_json.stdout[-2000:]
+    verdict = json.loads(as_json.stdout)
+    assert verdict["healthy"] is False and verdict["tests"]["failed"] >= 1
+    assert "assert_activity_events_match_raw_tables" in {p["test"] for p in verdict["problems"]}
+    assert {c["check_name"] for c in verdict["coverage"]} >= {"app_last_activity_all_users"}
     unseen = run_cli(["validate", "--as-of", str(END)], env)
     assert unseen.returncode == 1, unseen.stdout[-2000:]
     assert "assert_activity_events_match_raw_tables" in unseen.stdout
@@ -181,6 +228,29 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     broken = run_cli(["validate", "--as-of", str(END)], env)
     assert broken.returncode == 1
     assert "validation FAILED" in broken.stderr and "assert_snapshot_equals_series" in broken.stdout
+
+
+def test_sparkline_maps_low_to_high():
+    assert cli_module.sparkline([0, 2, 14]) == "▁▂█"
+    assert cli_module.sparkline([5, 5]) == "▄▄"  # a flat line at mid height
+    assert cli_module.sparkline([1, None, 3]) == "▁ █"
+    assert len(cli_module.sparkline(list(range(90)), width=45)) == 45
+
+
+def test_every_command_explains_itself():
+    parser = cli_module.build_parser()
+    commands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, command in commands.choices.items():
+        if name == "bench":  # its own parser: `activity-metrics bench --help`
+            continue
+        assert command.description and "examples:" in (command.epilog or ""), name
+        for action in command._actions:
+            assert action.help, (name, action.option_strings)
+    for name in commands.choices:
+        shown = run_cli([name, "--help"], {})
+        assert shown.returncode == 0 and "usage: activity-metrics" in shown.stdout, name
 
 
 def test_version():

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """`activity-metrics`: the numbers, comparisons, validation, builds and backfills of the
 activity warehouse from a terminal.
 
@@ -110,8 +111,112 @@ def cmd_show(args, settings: Settings) -> int:
         )
     print(f"  {'total users':<14} {metrics['total_users'] or 0:>10,}")
     print(f"  {'stickiness':<14} {_pct(metrics['stickiness']):>10}  (DAU / MAU)")
+    if not args.no_chart:
+        _print_sparklines(settings, as_of)
     if args.detailed:
         _print_segments(segments)
+    return 0
+
+
+SPARK_CHARS = "▁▂▃▄▅▆▇█"
+SERIES_COLUMNS = (
+    "date_day",
+    "dau",
+    "wau",
+    "mau",
+    "total_users",
+    "dau_pct",
+    "wau_pct",
+    "mau_pct",
+    "stickiness",
+)
+
+
+def sparkline(values: list[int | None], width: int = 45) -> str:
+    """The values as at most `width` characters, from the lowest (▁) to the highest (█)
+    of the line: consecutive values share a character (their mean) when there are more
+    than `width`; a flat line is drawn at mid height, a missing value as a space."""
+    step = max(1, -(-len(values) // width))
+    chunks = [values[i : i + step] for i in range(0, len(values), step)]
+    values = [
+        None if any(v is None for v in chunk) else sum(chunk) / len(chunk) for chunk in chunks
+    ]
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    top = len(SPARK_CHARS) - 1
+
+    def char(value):
+        if value is None:
+            return " "
+        if high == low:
+            return SPARK_CHARS[top // 2]
+        return SPARK_CHARS[round((value - low) / (high - low) * top)]
+
+    return "".join(char(v) for v in values)
+
+
+def _series(settings: Settings, start: dt.date | None, end: dt.date) -> list[dict]:
+    where, params = "where date_day <= %s", [end]
+    if start is not None:
+        where += " and date_day >= %s"
+        params.append(start)
+    rows = api.read_relation(
+        settings, "fct_active_users_daily", where + " order by date_day", tuple(params)
+    )
+    return [{column: row[column] for column in SERIES_COLUMNS} for row in rows]
+
+
+def _print_sparklines(settings: Settings, as_of: dt.date, days: int = 90) -> None:
+    rows = _series(settings, as_of - dt.timedelta(days=days - 1), as_of)
+    if len(rows) < 2:
+        return
+    per = max(1, -(-len(rows) // 45))
+    print(
+        f"\n  last {len(rows)} days, {rows[0]['date_day']} to {rows[-1]['date_day']}"
+        f"{f' (a character is {per} days)' if per > 1 else ''}:"
+    )
+    for metric, label in METRICS:
+        values = [row[metric] for row in rows]
+        print(f"  {label:<14} {sparkline(values)}  {min(values):,} to {max(values):,}")
+
+
+def cmd_series(args, settings: Settings) -> int:
+    end = args.to or args.as_of or api.current_as_of(settings)
+    start = args.from_ if args.from_ or args.all else end - dt.timedelta(days=89)
+    if args.all:
+        start = None
+    if start is not None and start > end:
+        raise WarehouseError(f"--from {start} is after --to {end}")
+    rows = _series(settings, start, end)
+    if not rows:
+        first, last = api.data_range(settings)
+        raise WarehouseError(
+            f"no days of fct_active_users_daily in {start or 'the start'}..{end}: "
+            f"the data covers {first}..{last}"
+        )
+    rows = [{k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
+    if args.json:
+        print(json.dumps(_jsonable(rows), indent=2))
+    elif args.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=SERIES_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_jsonable(rows))
+    else:
+        print(
+            f"{'date':<11} {'DAU':>9} {'WAU':>9} {'MAU':>9} {'total':>9}"
+            f" {'DAU %':>7} {'WAU %':>7} {'MAU %':>7} {'sticky':>7}"
+        )
+        for row in rows:
+            print(
+                f"{row['date_day']!s:<11} {row['dau']:>9,} {row['wau']:>9,} {row['mau']:>9,}"
+                f" {row['total_users'] or 0:>9,} {_pct(row['dau_pct']):>7}"
+                f" {_pct(row['wau_pct']):>7} {_pct(row['mau_pct']):>7}"
+                f" {_pct(row['stickiness']):>7}"
+            )
     return 0
 
 
@@ -238,7 +343,8 @@ def cmd_compare_methods(args, settings: Settings) -> int:
 def cmd_validate(args, settings: Settings) -> int:
     from .dbt_runner import read_run_results, run_dbt
 
-    print("running the consistency and coverage tests (dbt test) ...")
+    if not args.json:
+        print("running the consistency and coverage tests (dbt test) ...")
     # the weekly selection: every data test, the full-history reconciliations included
     result = run_dbt(
         ["test", "--selector", "validation", "--no-use-colors"],
@@ -256,6 +362,41 @@ def cmd_validate(args, settings: Settings) -> int:
     notices = [r for r in warned if r not in coverage_warnings]
     passed = [r for r in results if r["status"] == "pass"]
     checks = api.read_relation(settings, "activity_tracking_coverage", "order by check_name")
+    healthy = not failed and not coverage_warnings
+    if args.json:
+        descriptions = _test_descriptions()
+        print(
+            json.dumps(
+                _jsonable(
+                    {
+                        "healthy": healthy,
+                        "tests": {
+                            "passed": len(passed),
+                            "failed": len(failed),
+                            "warned": len(warned),
+                        },
+                        "problems": [
+                            {
+                                "test": r["unique_id"].split(".")[2],
+                                "status": r["status"],
+                                "message": r.get("message"),
+                                "what_it_checks": " ".join(
+                                    descriptions.get(r["unique_id"], "").split()
+                                ),
+                            }
+                            for r in [*failed, *warned]
+                        ],
+                        "coverage": [
+                            {k: float(v) if isinstance(v, Decimal) else v for k, v in check.items()}
+                            for check in checks
+                        ],
+                        "unclassified_event_types": _unclassified_event_types(settings),
+                    }
+                ),
+                indent=2,
+            )
+        )
+        return 0 if healthy else 1
     print(f"\n  coverage (threshold {_pct(checks[0]['coverage_threshold']) if checks else 'n/a'}):")
     for check in checks:
         verdict = "ok  " if check["is_passing"] else "FAIL"
@@ -270,14 +411,11 @@ def cmd_validate(args, settings: Settings) -> int:
     for r in notices:
         print(f"    note {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
         if "unclassified" in r["unique_id"]:
-            print(
-                "         classify them in seeds/activity_event_types.csv "
-                "(see the model activity_unclassified_event_types)"
-            )
+            _print_unclassified(settings, indent="         ")
     for r in failed:
         if r["unique_id"].split(".")[2] == "assert_activity_events_match_raw_tables":
             _print_unseen_rows(settings, r.get("compiled_code") or "")
-    if failed or coverage_warnings:
+    if not healthy:
         print(
             f"validation FAILED: {len(failed)} consistency test(s), "
             f"{sum(not c['is_passing'] for c in checks)} coverage check(s); {RUNBOOK}",
@@ -350,6 +488,19 @@ def _unclassified_event_types(settings: Settings) -> list[dict]:
         return []
 
 
+def _print_unclassified(settings: Settings, indent: str) -> None:
+    """The touch-log event types no row of the seed classifies, with their counts, and
+    the file to edit (build and validate print the same)."""
+    for row in _unclassified_event_types(settings)[:10]:
+        print(
+            f"{indent}{row['event_type']!s}: {row['row_count']:,} rows, {row['user_count']:,} users"
+        )
+    print(
+        f"{indent}classify them in seeds/activity_event_types.csv, then "
+        "`activity-metrics backfill` over the days they appeared"
+    )
+
+
 def _summarise(results: list[dict], seconds: float, settings: Settings | None = None) -> None:
     by_kind: dict[str, dict[str, int]] = {}
     for r in results:
@@ -368,15 +519,7 @@ def _summarise(results: list[dict], seconds: float, settings: Settings | None = 
         name = r["unique_id"].split(".")[2]
         print(f"  {r['status'].upper()} {name}: {r.get('message')}")
         if name == "no_unclassified_event_types" and settings is not None:
-            for row in _unclassified_event_types(settings)[:10]:
-                print(
-                    f"    {row['event_type']!s}: {row['row_count']:,} rows, "
-                    f"{row['user_count']:,} users"
-                )
-            print(
-                "    classify them in seeds/activity_event_types.csv, then "
-                "`activity-metrics backfill` over the days they appeared"
-            )
+            _print_unclassified(settings, indent="    ")
         elif r["unique_id"].startswith("test."):
             descriptions = descriptions if descriptions is not None else _test_descriptions()
             what = " ".join(descriptions.get(r["unique_id"], "").split())
@@ -448,6 +591,17 @@ def cmd_generate(args, settings: Settings) -> int:
     ):
         if not low <= value <= high:
             raise WarehouseError(f"{option} {value} is out of range ({low} to {high:,})")
+    existing = _existing_raw_tables(settings, args.schema)
+    where = f"schema {args.schema} of " + (
+        settings.duckdb_path if settings.target == "duckdb" else "the PostgreSQL database"
+    )
+    if existing and not args.replace:
+        raise WarehouseError(
+            f"{where} already has {len(existing)} of the tables generate writes "
+            f"({', '.join(existing)}): it would delete their rows; add --replace to do so"
+        )
+    if existing:
+        print(f"replacing {len(existing)} tables of {where}: {', '.join(existing)}")
     config = GeneratorConfig(
         users=args.users,
         days=args.days,
@@ -474,9 +628,23 @@ def cmd_generate(args, settings: Settings) -> int:
     print(
         f"wrote {rows:,} raw rows for {args.users:,} users x {args.days} days "
         f"(seed {args.seed}, through {config.resolved_end_date()}) "
-        f"into {settings.target} schema {args.schema}"
+        f"into {where}"
     )
     return 0
+
+
+def _existing_raw_tables(settings: Settings, schema: str) -> list[str]:
+    """The tables of `schema` that generate would replace (before it writes anything)."""
+    from .generator import SCHEMA
+
+    if settings.target == "duckdb" and not os.path.exists(settings.duckdb_path):
+        return []
+    _, rows = settings.query(
+        "select table_name from information_schema.tables where table_schema = %s",
+        (schema,),
+    )
+    present = {row[0] for row in rows}
+    return [name for name in SCHEMA if name in present]
 
 
 # --- growth accounting and retention ---------------------------------------------------
@@ -549,10 +717,24 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _command(sub, name: str, summary: str, description: str, examples: list[str], **kw):
+    """A subcommand with a one-line summary (in `activity-metrics --help`), a description
+    and examples (in `activity-metrics <command> --help`)."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}.\n\n{description}",
+        epilog="examples:\n" + "\n".join(f"  activity-metrics {e}" for e in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kw,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="activity-metrics",
         description=__doc__,
+        epilog="`activity-metrics <command> --help` describes a command, with examples.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -563,64 +745,162 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="warehouse (default: $ACTIVITY_TARGET or duckdb)",
     )
-    common.add_argument("--as-of", type=_date, default=None, help="as-of date (YYYY-MM-DD)")
-    sub = parser.add_subparsers(dest="command")
+    common.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="as-of date (default: the warehouse's, from its last build)",
+    )
+    json_help = "machine-readable output (JSON on stdout)"
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
 
-    show = sub.add_parser("show", parents=[common], help="DAU/WAU/MAU as of the as-of date")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show = _command(
+        sub,
+        "show",
+        "DAU, WAU and MAU as of the as-of date",
+        "Rolling windows ending on the as-of date (7 and 30 days, not calendar weeks or\n"
+        "months), with shares of all users, the change against 7 and 28 days earlier,\n"
+        "stickiness, and a sparkline of the last 90 days. The default command.",
+        ["show", "show --detailed", "show --json", "show --as-of 2026-06-30 --target postgres"],
+        parents=[common],
+    )
+    show.add_argument("--json", action="store_true", help=json_help)
     show.add_argument(
         "--detailed",
         action="store_true",
-        help="by category, source, account type, new vs returning, recency",
+        help="also by category, source, account type, new vs returning, recency",
+    )
+    show.add_argument(
+        "--no-chart", action="store_true", help="leave out the sparkline of the last 90 days"
     )
     show.set_defaults(func=cmd_show)
 
-    compare = sub.add_parser(
-        "compare-methods", parents=[common], help="old method vs touch log vs published"
+    series = _command(
+        sub,
+        "series",
+        "the daily series (DAU, WAU, MAU, total users, shares, stickiness) over a period",
+        "Rows of fct_active_users_daily, one per day: a table in the terminal, or CSV or\n"
+        "JSON for a spreadsheet or a script. Default: the 90 days ending on the as-of date.",
+        [
+            "series",
+            "series --from 2026-01-01 --to 2026-03-31 --csv > q1.csv",
+            "series --all --json",
+        ],
+        parents=[common],
     )
-    compare.add_argument("--days", type=_positive, default=30, help="period length (default 30)")
-    compare.add_argument("--json", action="store_true", help="machine-readable output")
+    series.add_argument(
+        "--from",
+        dest="from_",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="first day (default: 89 days before --to)",
+    )
+    series.add_argument(
+        "--to", type=_date, metavar="YYYY-MM-DD", help="last day (default: the as-of date)"
+    )
+    series.add_argument("--all", action="store_true", help="every day from the first")
+    output = series.add_mutually_exclusive_group()
+    output.add_argument("--csv", action="store_true", help="CSV on stdout, with a header")
+    output.add_argument("--json", action="store_true", help=json_help)
+    series.set_defaults(func=cmd_series)
+
+    compare = _command(
+        sub,
+        "compare-methods",
+        "old method vs touch log vs published",
+        "DAU/WAU/MAU of the transactional tables alone (the old method), of the touch log\n"
+        "alone, and published (every source), with users seen by one source only and a\n"
+        "reading. Exit 1 when the published series is frozen (events it has not taken\n"
+        "in) or stale on a day (below a method).",
+        ["compare-methods", "compare-methods --days 90 --json"],
+        parents=[common],
+    )
+    compare.add_argument(
+        "--days", type=_positive, default=30, help="period length in days (default 30)"
+    )
+    compare.add_argument("--json", action="store_true", help=json_help)
     compare.set_defaults(func=cmd_compare_methods)
 
-    validate = sub.add_parser(
+    validate = _command(
+        sub,
         "validate",
+        "coverage and consistency checks; exit 0 healthy, 1 failing, 2 usage error",
+        "Runs every data test, the full-history reconciliations included (the weekly\n"
+        "validation), and prints the app's tracking coverage, failures with what they\n"
+        "check, unclassified touch types, and the backfill that repairs unread rows.",
+        ["validate", "validate --json | jq .healthy"],
         parents=[common],
-        help="coverage and consistency checks; exit 0 healthy, 1 failing, 2 usage error",
     )
+    validate.add_argument("--json", action="store_true", help=json_help)
     validate.set_defaults(func=cmd_validate)
 
-    growth = sub.add_parser(
+    growth = _command(
+        sub,
         "growth",
+        "new, retained, resurrected and churned users per period (fct_growth_accounting)",
+        "Growth accounting per day, ISO week or calendar month: new is first activity\n"
+        "ever (never signup), with the quick ratio (new + resurrected) / churned.",
+        ["growth", "growth --period month --last 6", "growth --period day --json"],
         parents=[common],
-        help="new, retained, resurrected and churned users per period (fct_growth_accounting)",
     )
     growth.add_argument(
-        "--period", choices=["day", "week", "month"], default="week", help="default: week"
+        "--period",
+        choices=["day", "week", "month"],
+        default="week",
+        help="period kind (default: week)",
     )
-    growth.add_argument("--last", type=_positive, default=12, help="periods shown (default 12)")
-    growth.add_argument("--json", action="store_true", help="machine-readable output")
+    growth.add_argument(
+        "--last", type=_positive, default=12, help="how many periods, latest last (default 12)"
+    )
+    growth.add_argument("--json", action="store_true", help=json_help)
     growth.set_defaults(func=cmd_growth)
 
-    cohorts = sub.add_parser(
-        "cohorts", parents=[common], help="monthly retention triangle (fct_retention_cohorts)"
+    cohorts = _command(
+        sub,
+        "cohorts",
+        "monthly retention triangle (fct_retention_cohorts)",
+        "Share of each cohort (users by the month of their first activity) active k\nmonths later.",
+        ["cohorts", "cohorts --json"],
+        parents=[common],
     )
-    cohorts.add_argument("--json", action="store_true", help="machine-readable output")
+    cohorts.add_argument("--json", action="store_true", help=json_help)
     cohorts.set_defaults(func=cmd_cohorts)
 
-    build = sub.add_parser("build", parents=[common], help="the nightly dbt seed + build")
+    build = _command(
+        sub,
+        "build",
+        "the nightly dbt seed + build",
+        "What a plain `dbt build` runs (the default selector, nightly), with a progress\n"
+        "bar, one run at a time per warehouse (exit 75 when another holds it), and a\n"
+        "summary that names what failed or warned.",
+        ["build", "build --target postgres", "build --full-refresh"],
+        parents=[common],
+    )
     build.add_argument(
-        "--full-refresh", action="store_true", help="rebuild the incremental models from scratch"
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from scratch (after replacing the raw data)",
     )
     build.set_defaults(func=cmd_build)
 
-    backfill = sub.add_parser(
-        "backfill", parents=[common], help="rebuild the incremental models for a period"
+    backfill = _command(
+        sub,
+        "backfill",
+        "rebuild the incremental models for a period",
+        "Reads every raw row of the period again (rows a nightly could not see: old ids\n"
+        "from a restored replica, a newly classified touch type) and prints the days whose\n"
+        "figures changed.",
+        ["backfill --days 5", "backfill --start 2026-01-01 --end 2026-03-31"],
+        parents=[common],
     )
     backfill.add_argument(
         "--days", type=_positive, default=365, help="the N days ending on the as-of date"
     )
-    backfill.add_argument("--start", type=_date, default=None, help="first day (YYYY-MM-DD)")
-    backfill.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
+    backfill.add_argument(
+        "--start", type=_date, default=None, metavar="YYYY-MM-DD", help="first day"
+    )
+    backfill.add_argument("--end", type=_date, default=None, metavar="YYYY-MM-DD", help="last day")
     backfill.set_defaults(func=cmd_backfill)
 
     sub.add_parser(
@@ -628,18 +908,43 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
         help="benchmarks side by side, medians; writes BENCHMARKS.md (bench --help)",
     )
-    gen = sub.add_parser("generate", parents=[common], help="write synthetic raw data")
-    gen.add_argument("--users", type=_positive, default=20_000)
-    gen.add_argument("--days", type=_positive, default=365)
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument(
-        "--end-date", type=_date, default=None, help="last day of data (default: yesterday, UTC)"
+    gen = _command(
+        sub,
+        "generate",
+        "write synthetic raw data (the app's tables and touch log)",
+        "Seeded demo data with dirty rows of every kind the contract names. Refuses to\n"
+        "overwrite tables that exist in the schema unless --replace is given.",
+        [
+            "generate --users 20000 --days 365",
+            "generate --target postgres --schema app_demo --replace",
+        ],
+        parents=[common],
     )
-    gen.add_argument("--dirty-rate", type=float, default=0.005)
+    gen.add_argument("--users", type=_positive, default=20_000, help="users (default 20,000)")
+    gen.add_argument("--days", type=_positive, default=365, help="days of history (default 365)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.add_argument(
+        "--end-date",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="last day of data (default: yesterday, UTC)",
+    )
+    gen.add_argument(
+        "--dirty-rate",
+        type=float,
+        default=0.005,
+        help="share of dirty rows per table, 0 to 1 (default 0.005)",
+    )
     gen.add_argument(
         "--schema",
         default=os.environ.get("ACTIVITY_SOURCE_SCHEMA", "app"),
         help="raw schema (default $ACTIVITY_SOURCE_SCHEMA or app)",
+    )
+    gen.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the tables the schema already has (their rows are deleted)",
     )
     gen.set_defaults(func=cmd_generate)
     return parser
@@ -654,6 +959,12 @@ def main(argv: list[str] | None = None) -> int:
         from .bench import main as bench_main
 
         return bench_main(argv[1:])
+    try:  # shell completion: eval "$(register-python-argcomplete activity-metrics)"
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    except ImportError:
+        pass
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(args.target)
