@@ -116,6 +116,71 @@ def test_contract_matches_the_project(docs_warehouse):
     assert 'What "active" means' in project_page["block_contents"]
 
 
+def test_published_relations_have_enforced_contracts(docs_warehouse, tmp_path):
+    """The relations of docs/CONTRACT.md are public with an enforced contract (names and
+    types), in a group with an owner; the others are protected. A model that drifts from
+    its contract fails its build (shown on a copy of the project)."""
+    manifest = load(os.path.join(docs_warehouse.target_path, "manifest.json"))
+    sections = contract_tables()
+    published = {
+        name
+        for heading, table in sections.items()
+        if not heading.startswith("1.")
+        for name in table
+    }
+    models = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == "activity_metrics"
+    }
+    for name, node in models.items():
+        assert node["group"] == "activity_metrics", name
+        if name in published:
+            assert node["access"] == "public" and node["contract"]["enforced"], name
+            assert all(col.get("data_type") for col in node["columns"].values()), name
+        else:
+            assert node["access"] == "protected", name
+    (group,) = manifest["groups"].values()
+    assert group["owner"]["email"]
+
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "target", "logs", ".git", "*.duckdb*"),
+    )
+    model = project / "models" / "marts" / "growth" / "fct_retention_cohorts.sql"
+    text = model.read_text()
+    assert text.rstrip().endswith("select * from final")
+    model.write_text(
+        text.rstrip()[: -len("select * from final")] + "select *, 1 as extra from final\n"
+    )
+    warehouse_copy = tmp_path / "copy.duckdb"
+    shutil.copy(docs_warehouse.path, warehouse_copy)
+    drifted = subprocess.run(
+        [
+            os.path.join(BIN, "dbt"),
+            "run",
+            "--select",
+            "fct_retention_cohorts",
+            "--full-refresh",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            profiles_dir(),
+            "--vars",
+            json.dumps({"activity__as_of_date": END.isoformat()}),
+        ],
+        cwd=project,
+        env={**os.environ, **docs_warehouse.env, "ACTIVITY_DUCKDB_PATH": str(warehouse_copy)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert drifted.returncode != 0
+    assert "enforced contract" in drifted.stdout, drifted.stdout[-2000:]
+
+
 def mf(args, warehouse):
     env = {**os.environ, **warehouse.env, "DBT_PROFILES_DIR": profiles_dir()}
     return subprocess.run(

@@ -95,10 +95,11 @@ final as (
         cast(coalesce(last_user_days.active_days, 0) as {{ dbt.type_bigint() }})
             as active_days,
         users.app_last_activity_at,
-        {{ dbt.datediff(
+        -- whole seconds on every engine (PostgreSQL's datediff in seconds is a float)
+        cast({{ dbt.datediff(
             'users.app_last_activity_at',
             'last_user_days.last_activity_at',
-            'second') }} as app_lag_seconds,
+            'second') }} as {{ dbt.type_bigint() }}) as app_lag_seconds,
         users.created_at,
         users.deleted_at,
         {{ activity_metrics.date_literal(activity_metrics.as_of_date()) }}
