@@ -1,0 +1,101 @@
+"""A Dagster code location for the nightly run (optional extra: `pip install
+'activity-metrics[dagster]'`): every dbt model and seed of the project as an asset (from the
+manifest), a nightly schedule that builds them as a plain `dbt build` would (the `nightly`
+selector), the weekly validation as a job, and a freshness check on the published snapshot.
+
+    dagster dev -m activity_metrics.dagster_location
+
+The warehouse comes from the same environment variables as the CLI and the dbt profile
+(`ACTIVITY_TARGET`, `ACTIVITY_DUCKDB_PATH`, `ACTIVITY_POSTGRES_*`); the schedules run in
+`ACTIVITY_SCHEDULE_TIMEZONE` (default UTC). dbt's own run lock (on-run-start) keeps a
+Dagster run and a CLI run from overlapping, as for any `dbt build`.
+"""
+
+import datetime as dt
+import os
+import sys
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSelection,
+    Definitions,
+    OpExecutionContext,
+    ScheduleDefinition,
+    build_last_update_freshness_checks,
+    build_sensor_for_freshness_checks,
+    define_asset_job,
+    job,
+    op,
+)
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from .dbt_runner import profiles_dir
+from .warehouse import PROJECT_DIR
+
+TARGET = os.environ.get("ACTIVITY_TARGET", "duckdb")
+SCHEDULE_TIMEZONE = os.environ.get("ACTIVITY_SCHEDULE_TIMEZONE", "UTC")
+# the snapshot is rebuilt every night: older than a day and a few hours means a missed night
+SNAPSHOT_MAX_AGE = dt.timedelta(hours=int(os.environ.get("ACTIVITY_FRESHNESS_HOURS", "30")))
+
+project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=profiles_dir(), target=TARGET)
+project.prepare_if_dev()  # `dagster dev` parses the project; deployments ship the manifest
+
+
+@dbt_assets(manifest=project.manifest_path, selector="nightly")
+def activity_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    """The nightly path: every model and seed, with the tests that guard what a night
+    writes (dbt tests become asset checks)."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@op
+def run_weekly_validation(context: OpExecutionContext, dbt: DbtCliResource) -> None:
+    """Every data test, the full-history reconciliations included (`activity-metrics
+    validate` runs the same selector); fails the run when one fails."""
+    invocation = dbt.cli(["test", "--selector", "validation"], raise_on_error=False).wait()
+    if not invocation.is_successful():
+        raise RuntimeError(
+            "the weekly validation failed: run `activity-metrics validate` for the failing "
+            "tests, the coverage checks and the backfill that repairs unread rows"
+        )
+    context.log.info("weekly validation passed")
+
+
+@job(description="The weekly validation: every consistency and coverage test.")
+def weekly_validation():
+    run_weekly_validation()
+
+
+nightly_build = define_asset_job(
+    "nightly_build",
+    selection=AssetSelection.assets(activity_dbt_assets),
+    description="The nightly dbt build of every model and seed (selector `nightly`).",
+)
+snapshot_freshness = build_last_update_freshness_checks(
+    assets=[AssetKey(["activity_metrics_current"])], lower_bound_delta=SNAPSHOT_MAX_AGE
+)
+
+defs = Definitions(
+    assets=[activity_dbt_assets],
+    asset_checks=snapshot_freshness,
+    jobs=[nightly_build, weekly_validation],
+    schedules=[
+        ScheduleDefinition(
+            job=nightly_build, cron_schedule="0 3 * * *", execution_timezone=SCHEDULE_TIMEZONE
+        ),
+        ScheduleDefinition(
+            job=weekly_validation, cron_schedule="0 6 * * 1", execution_timezone=SCHEDULE_TIMEZONE
+        ),
+    ],
+    sensors=[build_sensor_for_freshness_checks(freshness_checks=snapshot_freshness)],
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=project,
+            profiles_dir=profiles_dir(),
+            target=TARGET,
+            # the dbt of this environment, whether or not its bin directory is on PATH
+            dbt_executable=os.path.join(os.path.dirname(sys.executable), "dbt"),
+        )
+    },
+)
