@@ -1,4 +1,4 @@
--- The detailed breakdown by day for the last 30 days: active users per
+-- The detailed breakdown by day for the last 30 days (var activity__mau_days): active users per
 -- activity category (a user counts in each category they used that day),
 -- beside DAU, for the monthly review.
 {%- set as_of = activity_metrics.date_literal(activity_metrics.as_of_date()) %}
@@ -9,7 +9,8 @@ user_days as (
 
     select * from {{ ref('fct_user_activity_daily') }}
     where activity_date <= {{ as_of }}
-        and activity_date > {{ activity_metrics.add_days(as_of, -30) }}
+        and activity_date > {{ activity_metrics.add_days(
+            as_of, -activity_metrics.checked_var('activity__mau_days')) }}
 
 ),
 

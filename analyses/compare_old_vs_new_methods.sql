@@ -7,6 +7,8 @@
 -- published: activity_metrics_current (every source, exact).
 -- Reading: new < old means a backfill is missing or the middleware misses
 -- something; new > old means the touch log catches more (logins).
+{%- set windows = [1, activity_metrics.checked_var('activity__wau_days'),
+    activity_metrics.checked_var('activity__mau_days')] %}
 {%- set as_of = activity_metrics.date_literal(activity_metrics.as_of_date()) %}
 
 with
@@ -34,7 +36,7 @@ users as (
 
 old_method as (
 
-    {% for days in [1, 7, 30] %}
+    {% for days in windows %}
         select
             {{ days }} as window_days,
             count(distinct transactional_events.user_id) as active_users
@@ -51,7 +53,7 @@ old_method as (
 
 new_method as (
 
-    {% for days in [1, 7, 30] %}
+    {% for days in windows %}
         select
             {{ days }} as window_days,
             count(*) as active_users
@@ -83,7 +85,7 @@ final as (
         new_method.active_users as new_method_users,
         case old_method.window_days
             when 1 then published.dau
-            when 7 then published.wau
+            when {{ windows[1] }} then published.wau
             else published.mau
         end as published_users
     from old_method

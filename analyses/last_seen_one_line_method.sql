@@ -1,5 +1,6 @@
 -- The app's one-line method, on the warehouse: users whose last counted
--- activity falls within 1, 7 and 30 days of the as-of date. It must equal
+-- activity falls within 1, 7 and 30 days (vars activity__wau_days and
+-- activity__mau_days) of the as-of date. It must equal
 -- activity_metrics_current (a test checks it every night).
 {%- set as_of_date = activity_metrics.date_literal(
     activity_metrics.as_of_date()) %}
@@ -21,12 +22,14 @@ final as (
             else 0
         end) as active_1_day,
         sum(case when last_activity_date
-                >= {{ activity_metrics.add_days(as_of_date, -6) }}
+                >= {{ activity_metrics.add_days(
+                    as_of_date, 1 - activity_metrics.checked_var('activity__wau_days')) }}
                 then 1
             else 0
         end) as active_7_days,
         sum(case when last_activity_date
-                >= {{ activity_metrics.add_days(as_of_date, -29) }}
+                >= {{ activity_metrics.add_days(
+                    as_of_date, 1 - activity_metrics.checked_var('activity__mau_days')) }}
                 then 1
             else 0
         end) as active_30_days

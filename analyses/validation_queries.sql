@@ -24,11 +24,7 @@ users_missed_by_the_app as (
         end as problem
     from {{ ref('user_last_activity') }}
     where last_activity_at is not null
-        and (
-            app_last_activity_at is null
-            or app_last_activity_at < {{ dbt.dateadd(
-                'minute', -activity_metrics.checked_var('activity__cooldown_minutes'), 'last_activity_at') }}
-        )
+        and not {{ activity_metrics.app_tracked('app_last_activity_at', 'last_activity_at') }}
 
 ),
 

@@ -34,14 +34,11 @@ app_coverage_all_users as (
         {{ activity_metrics.date_literal(as_of_date) }} as period_end_date,
         cast(null as date) as worst_date,
         count(*) as eligible_users,
-        sum(
+        count(
             case
-                when app_last_activity_at >= {{ dbt.dateadd(
-                    'minute',
-                    -activity_metrics.checked_var('activity__cooldown_minutes'),
-                    'last_activity_at') }}
+                when {{ activity_metrics.app_tracked(
+                    'app_last_activity_at', 'last_activity_at') }}
                     then 1
-                else 0
             end
         ) as covered_users
     from users_with_activity

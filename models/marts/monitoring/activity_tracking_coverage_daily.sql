@@ -48,22 +48,12 @@ user_days_checked as (
 
     select
         user_days.activity_date,
-        case
-            when users.app_last_activity_at >= {{ dbt.dateadd(
-                'minute',
-                -activity_metrics.checked_var('activity__cooldown_minutes'),
-                'user_days.last_activity_at') }}
-                then 1
-            else 0
-        end as is_app_tracked,
-        case when user_days.transactional_count > 0 then 1 else 0 end
-            as is_transactional,
-        case
-            when user_days.transactional_count > 0
-                and user_days.touch_count > 0
-                then 1
-            else 0
-        end as is_transactional_and_touched
+        {{ activity_metrics.app_tracked(
+            'users.app_last_activity_at', 'user_days.last_activity_at') }}
+            as is_app_tracked,
+        user_days.transactional_count > 0 as is_transactional,
+        user_days.transactional_count > 0
+        and user_days.touch_count > 0 as is_transactional_and_touched
     from user_days
     left join users
         on user_days.user_id = users.user_id
@@ -75,9 +65,10 @@ coverage_per_day as (
     select
         activity_date as date_day,
         count(*) as active_users,
-        sum(is_app_tracked) as app_tracked_users,
-        sum(is_transactional) as transactional_users,
-        sum(is_transactional_and_touched) as touch_log_tracked_users
+        count(case when is_app_tracked then 1 end) as app_tracked_users,
+        count(case when is_transactional then 1 end) as transactional_users,
+        count(case when is_transactional_and_touched then 1 end)
+            as touch_log_tracked_users
     from user_days_checked
     group by activity_date
 
