@@ -67,18 +67,15 @@ def _dbt_vars(args) -> dict:
 def cmd_show(args, settings: Settings) -> int:
     metrics = api.get_activity_metrics(args.as_of, settings)
     as_of = metrics["as_of_date"]
-    earlier = {
-        days: api.read_relation(
-            settings,
-            "fct_active_users_daily",
-            "where date_day = %s",
-            (as_of - dt.timedelta(days=days),),
-        )
-        for days in (7, 28)
-    }
+    # the changes are computed once, in fct_active_users_changes
+    rows = api.read_relation(settings, "fct_active_users_changes", "where date_day = %s", (as_of,))
     changes = {
-        f"change_{days}d": ({m: metrics[m] - rows[0][m] for m, _ in METRICS} if rows else None)
-        for days, rows in earlier.items()
+        key: (
+            {row["metric_name"]: row[key] for row in rows}
+            if rows and all(row[key] is not None for row in rows)
+            else None
+        )
+        for key in ("change_7d", "change_28d")
     }
     segments = []
     if args.detailed:
