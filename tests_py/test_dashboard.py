@@ -130,7 +130,8 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             page.fill("#username", manage.ADMIN)
             page.fill("#password", password)
             page.keyboard.press("Enter")
-            page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=60_000)
+            # generous: a loaded 2-core machine takes long for the first page
+            page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=180_000)
             for slug in DASHBOARDS:
                 page.goto(f"{base}/superset/dashboard/{slug}/")
                 page.wait_for_selector(".dashboard-component-chart-holder", timeout=60_000)
