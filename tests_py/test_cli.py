@@ -63,8 +63,7 @@ def test_cli_session(make_warehouse, target, monkeypatch):
         table = f"{warehouse.schema}.fct_active_users_daily"
         (table_comment, column_comment) = one_row(
             warehouse,
-            f"select obj_description('{table}'::regclass), "
-            f"col_description('{table}'::regclass, 2)",
+            f"select obj_description('{table}'::regclass), col_description('{table}'::regclass, 2)",
         )
         assert "One row per day" in table_comment and column_comment
 

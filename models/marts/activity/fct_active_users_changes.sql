@@ -36,10 +36,10 @@ metric_days as (
         from daily_series as current_day
         left join daily_series as week_before
             on week_before.date_day
-            = {{ activity_metrics.add_days('current_day.date_day', -7) }}
+                = {{ activity_metrics.add_days('current_day.date_day', -7) }}
         left join daily_series as four_weeks_before
             on four_weeks_before.date_day
-            = {{ activity_metrics.add_days('current_day.date_day', -28) }}
+                = {{ activity_metrics.add_days('current_day.date_day', -28) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
