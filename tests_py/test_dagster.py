@@ -8,17 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from conftest import small_dataset
+from activity_metrics.generator import GeneratorConfig, generate
 
-END = dt.date.today() - dt.timedelta(days=1)
+END = dt.date(2024, 5, 31)
 
 
 def test_dagster_location(make_warehouse, monkeypatch):
     from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
 
     warehouse = make_warehouse("duckdb", "dagster")
-    warehouse.load(small_dataset(8, 300, 60, END))
-    for name, value in warehouse.env.items():
+    # the dataset of the CLI test, known healthy as of END
+    warehouse.load(generate(GeneratorConfig(users=300, days=90, seed=21, end_date=END)))
+    for name, value in {**warehouse.env, "ACTIVITY_AS_OF_DATE": END.isoformat()}.items():
         monkeypatch.setenv(name, value)
     warehouse.dbt(["parse"], {})  # the manifest the assets come from
     location = importlib.reload(importlib.import_module("activity_metrics.dagster_location"))
