@@ -57,6 +57,11 @@ def _jsonable(value):
     return value
 
 
+def _floats(row: dict) -> dict:
+    """A row with its decimals as floats (ratios stay ratios in JSON and CSV, even 1 or 0)."""
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
 def _dbt_vars(args) -> dict:
     return {"activity__as_of_date": args.as_of.isoformat()} if args.as_of else {}
 
@@ -116,17 +121,8 @@ def cmd_show(args, settings: Settings) -> int:
 
 
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
-SERIES_COLUMNS = (
-    "date_day",
-    "dau",
-    "wau",
-    "mau",
-    "total_users",
-    "dau_pct",
-    "wau_pct",
-    "mau_pct",
-    "stickiness",
-)
+# the published metrics of a day, as the API names them, keyed by the series' date_day
+SERIES_COLUMNS = ("date_day", *api.METRIC_COLUMNS[1:])
 
 
 def sparkline(values: list[int | None], width: int = 45) -> str:
@@ -181,9 +177,7 @@ def _print_sparklines(settings: Settings, as_of: dt.date, days: int = 90) -> Non
 
 def cmd_series(args, settings: Settings) -> int:
     end = args.to or args.as_of or api.current_as_of(settings)
-    start = args.from_ if args.from_ or args.all else end - dt.timedelta(days=89)
-    if args.all:
-        start = None
+    start = None if args.all else args.from_ or end - dt.timedelta(days=89)
     if start is not None and start > end:
         raise WarehouseError(f"--from {start} is after --to {end}")
     rows = _series(settings, start, end)
@@ -193,7 +187,7 @@ def cmd_series(args, settings: Settings) -> int:
             f"no days of fct_active_users_daily in {start or 'the start'}..{end}: "
             f"the data covers {first}..{last}"
         )
-    rows = [{k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
+    rows = [_floats(row) for row in rows]
     if args.json:
         print(json.dumps(_jsonable(rows), indent=2))
     elif args.csv:
@@ -383,10 +377,7 @@ def cmd_validate(args, settings: Settings) -> int:
                             }
                             for r in [*failed, *warned]
                         ],
-                        "coverage": [
-                            {k: float(v) if isinstance(v, Decimal) else v for k, v in check.items()}
-                            for check in checks
-                        ],
+                        "coverage": [_floats(check) for check in checks],
                         "unclassified_event_types": _unclassified_event_types(settings),
                     }
                 ),
