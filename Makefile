@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/.profiles
 export ACTIVITY_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lint dbt-both pytest docs browser bench dashboard dashboard-reset clean
+.PHONY: install install-spark demo test lint dbt-both pytest docs browser bench dashboard dashboard-reset clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -19,6 +19,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 	@mkdir -p .profiles && cp profiles.yml.example .profiles/profiles.yml
+
+# The spark extra (dbt-spark, pyspark: ~500 MB), for the Spark tests and `--target spark`;
+# Java 17 must be on PATH or in JAVA_HOME.
+SPARK_STAMP := $(VENV)/.installed-spark
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,dagster,spark]'
+	touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)
 
 demo: install
 	$(BIN)/activity-metrics generate --target duckdb --users 20000 --days 365 --replace
@@ -58,7 +67,7 @@ dbt-both: install
 	  echo "PostgreSQL unreachable at $${ACTIVITY_POSTGRES_HOST:-127.0.0.1}:$${ACTIVITY_POSTGRES_PORT:-5432}: skipping its dbt build (set CI=true to make this fail)"; \
 	fi
 
-pytest: install browser
+pytest: install install-spark browser
 	$(BIN)/pytest
 
 # The docs site (metric definitions, lineage, exposures) as one static page, built against
@@ -95,4 +104,4 @@ browser:
 test: install browser lint dbt-both pytest
 
 clean:
-	rm -rf $(VENV) target logs .profiles activity_metrics.duckdb
+	rm -rf $(VENV) target logs .profiles activity_metrics.duckdb derby.log

@@ -15,5 +15,13 @@
 {%- endmacro %}
 
 {% macro spark__day_series(start_date, end_date) -%}
-    select explode(sequence({{ start_date }}, {{ end_date }})) as date_day
+    {#- sequence() counts down when the start is after the end: an empty
+        range must stay empty, as generate_series leaves it. -#}
+    select date_day
+    from (
+        select explode(sequence(
+            {{ start_date }}, greatest({{ start_date }}, {{ end_date }})
+        )) as date_day
+    ) as days
+    where date_day <= {{ end_date }}
 {%- endmacro %}

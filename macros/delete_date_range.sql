@@ -6,15 +6,17 @@
         if the insert fails, the delete is rolled back. Hooks render at run
         time, after the model's SQL was compiled: both see the same range. -#}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where 1 = 1
-        {%- if date_range.start is not none %}
+        {%- set condition -%}
+            1 = 1
+            {%- if date_range.start is not none %}
             and {{ date_column }}
             >= {{ activity_metrics.date_literal(date_range.start) }}
-        {%- endif %}
-        {%- if date_range.end_inclusive %}
+            {%- endif %}
+            {%- if date_range.end_inclusive %}
             and {{ date_column }}
             <= {{ activity_metrics.date_literal(date_range.end) }}
-        {%- endif %}
+            {%- endif %}
+        {%- endset -%}
+        {{ activity_metrics.delete_rows(this, [condition]) }}
     {%- endif -%}
 {% endmacro %}

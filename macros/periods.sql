@@ -50,15 +50,18 @@
         {%- set rebuild_start = activity_metrics.series_rebuild_start(
             "select max(period_start) from " ~ this ~ " where period_type = 'day'") -%}
         {%- set starts = activity_metrics.period_rebuild_starts(rebuild_start) -%}
-        delete from {{ this }}
-        {%- if rebuild_start is not none %}
-        where
+        {%- if rebuild_start is not none -%}
+            {%- set condition -%}
             {%- for period_type in activity_metrics.period_types() %}
             ({{ period_type_column }} = '{{ period_type }}'
                 and {{ period_column }}
                 >= {{ activity_metrics.date_literal(starts[period_type]) }})
             {%- if not loop.last %} or{% endif %}
             {%- endfor %}
+            {%- endset -%}
+            {{ activity_metrics.delete_rows(this, [condition]) }}
+        {%- else -%}
+            {{ activity_metrics.delete_rows(this) }}
         {%- endif %}
     {%- endif -%}
 {% endmacro %}

@@ -41,6 +41,10 @@ class Warehouse:
     def load(self, tables):
         if self.target == "duckdb":
             write_duckdb(tables, self.path, self.raw_schema)
+        elif self.target == "spark":
+            from activity_metrics.spark import write_spark
+
+            write_spark(tables, self.raw_schema)
         else:
             conn = self.settings.connect_postgres()
             try:
@@ -49,7 +53,10 @@ class Warehouse:
                 conn.close()
 
     def dbt(self, args, dbt_vars, expect_success=True):
-        result = run_dbt(args, self.target, dbt_vars, env=self.env, capture=True)
+        if self.target == "spark":
+            result = run_dbt_in_process(args, self.target, dbt_vars, self.env)
+        else:
+            result = run_dbt(args, self.target, dbt_vars, env=self.env, capture=True)
         if expect_success and result.returncode != 0:
             lines = result.stdout.splitlines()
             start = next(
@@ -68,6 +75,10 @@ class Warehouse:
         return self.dbt(["build", *(["--full-refresh"] if full_refresh else [])], dbt_vars)
 
     def query(self, sql):
+        if self.target == "spark":
+            from activity_metrics.spark import spark_session
+
+            return [tuple(row) for row in spark_session().sql(sql).collect()]
         if self.target == "duckdb":
             import duckdb
 
@@ -94,11 +105,51 @@ class Warehouse:
             self.query(sql)
 
     def drop(self):
+        if self.target == "spark":
+            from activity_metrics.spark import spark_session
+
+            for schema in (self.schema, self.raw_schema):
+                spark_session().sql(f"drop database if exists {schema} cascade")
         if self.target == "postgres":
             self.query(
                 f"drop schema if exists {self.schema} cascade; "
                 f"drop schema if exists {self.raw_schema} cascade"
             )
+
+
+def run_dbt_in_process(args, target, dbt_vars, env):
+    """dbt in this process (dbt's Python API), for Spark: the local metastore is an
+    embedded Derby database that one JVM at a time may open, so the tests' own
+    SparkSession and dbt-spark's session method share this process's JVM."""
+    import contextlib
+    import io
+    import json as _json
+    import subprocess
+
+    from dbt.cli.main import dbtRunner
+
+    from activity_metrics.dbt_runner import profiles_dir
+
+    command = [*args, "--project-dir", PROJECT_DIR, "--profiles-dir", profiles_dir()]
+    command += ["--target", target, "--no-use-colors"]
+    if dbt_vars:
+        command += ["--vars", _json.dumps(dbt_vars)]
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            result = dbtRunner().invoke(command)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    text = output.getvalue()
+    if result.exception is not None:
+        text += f"\n{result.exception}"
+    return subprocess.CompletedProcess(command, 0 if result.success else 1, text, "")
 
 
 @pytest.fixture

@@ -39,9 +39,8 @@
         (a user flagged test is deleted and not written again). -#}
     {%- set plan = activity_metrics.last_activity_plan() -%}
     {%- if is_incremental() and plan is not none -%}
-        delete from {{ this }}
-        where user_id in ({{ plan.users_sql }})
+        {{ activity_metrics.delete_rows(this, ['user_id in (' ~ plan.users_sql ~ ')']) }}
     {%- elif is_incremental() -%}
-        delete from {{ this }}
+        {{ activity_metrics.delete_rows(this) }}
     {%- endif -%}
 {% endmacro %}

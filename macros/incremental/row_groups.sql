@@ -27,11 +27,13 @@
         recounts, in the model's transaction. -#}
     {%- set state = activity_metrics.latest_run_state(['events_loaded_through']) -%}
     {%- if is_incremental() and state is not none -%}
-        delete from {{ this }}
-        where {{ activity_metrics.row_group_key() }} in (
-            {{ activity_metrics.changed_row_groups(state.events_loaded_through) }}
-        )
+        {%- set condition -%}
+            {{ activity_metrics.row_group_key() }} in (
+                {{ activity_metrics.changed_row_groups(state.events_loaded_through) }}
+            )
+        {%- endset -%}
+        {{ activity_metrics.delete_rows(this, [condition]) }}
     {%- elif is_incremental() -%}
-        delete from {{ this }}
+        {{ activity_metrics.delete_rows(this) }}
     {%- endif -%}
 {% endmacro %}

@@ -108,12 +108,9 @@
         test, say) is deleted and not written again. -#}
     {%- set plan = activity_metrics.user_day_fact_plan() -%}
     {%- if is_incremental() and plan is not none -%}
-        {%- for filter in activity_metrics.user_day_fact_rewrite_filters(
-            plan, ref('int_activity_events_classified')) %}
-        delete from {{ this }}
-        where {{ filter }};
-        {%- endfor -%}
+        {{ activity_metrics.delete_rows(this, activity_metrics.user_day_fact_rewrite_filters(
+            plan, ref('int_activity_events_classified'))) }}
     {%- elif is_incremental() -%}
-        delete from {{ this }}
+        {{ activity_metrics.delete_rows(this) }}
     {%- endif -%}
 {% endmacro %}

@@ -18,7 +18,7 @@ import time
 from decimal import Decimal
 
 from . import api
-from .warehouse import RunLock, RunLocked, Settings, WarehouseError, identifier
+from .warehouse import TARGETS, RunLock, RunLocked, Settings, WarehouseError, identifier
 
 METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
 RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
@@ -438,6 +438,12 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
     dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
     started = time.monotonic()
     results: list[dict] = []
+    if settings.target == "spark":
+        from .spark import check_java, check_pyspark, release_spark
+
+        check_pyspark()
+        check_java()
+        release_spark()  # dbt's JVM opens the metastore: this process lets go of it
     with RunLock(settings) as lock:  # one nightly run at a time per warehouse
         # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
         for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
@@ -580,8 +586,13 @@ def cmd_generate(args, settings: Settings) -> int:
         if not low <= value <= high:
             raise WarehouseError(f"{option} {value} is out of range ({low} to {high:,})")
     existing = _existing_raw_tables(settings, args.schema)
-    where = f"schema {args.schema} of " + (
-        settings.duckdb_path if settings.target == "duckdb" else "the PostgreSQL database"
+    where = (
+        f"schema {args.schema} of "
+        + {
+            "duckdb": settings.duckdb_path,
+            "postgres": "the PostgreSQL database",
+            "spark": "the local Spark metastore",
+        }[settings.target]
     )
     if existing and not args.replace:
         raise WarehouseError(
@@ -607,6 +618,10 @@ def cmd_generate(args, settings: Settings) -> int:
 
         if settings.target == "duckdb":
             rows = write_duckdb(tables, settings.duckdb_path, args.schema, step)
+        elif settings.target == "spark":
+            from .spark import write_spark
+
+            rows = write_spark(tables, args.schema, step)
         else:
             conn = settings.connect_postgres()
             try:
@@ -627,6 +642,14 @@ def _existing_raw_tables(settings: Settings, schema: str) -> list[str]:
 
     if settings.target == "duckdb" and not os.path.exists(settings.duckdb_path):
         return []
+    if settings.target == "spark":
+        from .spark import spark_session
+
+        spark = spark_session()
+        if not spark.catalog.databaseExists(schema):
+            return []
+        present = {table.name for table in spark.catalog.listTables(schema)}
+        return [name for name in SCHEMA if name in present]
     _, rows = settings.query(
         "select table_name from information_schema.tables where table_schema = %s",
         (schema,),
@@ -729,7 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--target",
-        choices=["duckdb", "postgres"],
+        choices=list(TARGETS),
         default=None,
         help="warehouse (default: $ACTIVITY_TARGET or duckdb)",
     )

@@ -38,6 +38,9 @@ def source_schema() -> str:
     return env_identifier("ACTIVITY_SOURCE_SCHEMA", "app")
 
 
+TARGETS = ("duckdb", "postgres", "spark")
+
+
 @dataclass
 class Settings:
     target: str
@@ -45,8 +48,8 @@ class Settings:
     @classmethod
     def from_env(cls, target: str | None = None) -> Settings:
         target = target or os.environ.get("ACTIVITY_TARGET", "duckdb")
-        if target not in ("duckdb", "postgres"):
-            raise WarehouseError(f"unknown target {target!r}: use duckdb or postgres")
+        if target not in TARGETS:
+            raise WarehouseError(f"unknown target {target!r}: use duckdb, postgres or spark")
         return cls(target)
 
     @property
@@ -58,6 +61,8 @@ class Settings:
     def analytics_schema(self) -> str:
         if self.target == "duckdb":
             return env_identifier("ACTIVITY_DUCKDB_SCHEMA", "analytics")
+        if self.target == "spark":
+            return env_identifier("ACTIVITY_SPARK_SCHEMA", "analytics")
         return env_identifier("ACTIVITY_POSTGRES_SCHEMA", "analytics")
 
     def postgres_dsn(self) -> dict:
@@ -87,6 +92,10 @@ class Settings:
 
     def query(self, sql: str, params: tuple = ()) -> tuple[list[str], list[tuple]]:
         """Run one read query; returns (column names, rows)."""
+        if self.target == "spark":
+            from .spark import query_spark
+
+            return query_spark(sql, params)
         if self.target == "duckdb":
             import duckdb
 
@@ -125,6 +134,8 @@ def warehouse_env(target: str, raw_schema: str, schema: str, duckdb_path: str | 
     env = {"ACTIVITY_SOURCE_SCHEMA": raw_schema, "ACTIVITY_TARGET": target}
     if target == "duckdb":
         env.update(ACTIVITY_DUCKDB_PATH=duckdb_path, ACTIVITY_DUCKDB_SCHEMA=schema)
+    elif target == "spark":
+        env.update(ACTIVITY_SPARK_SCHEMA=schema)
     else:
         env.update(ACTIVITY_POSTGRES_SCHEMA=schema)
     return env
@@ -144,7 +155,8 @@ class RunLock:
     build` or `backfill`: a PostgreSQL advisory lock on a connection of its own (the
     server drops it when the process dies, however it dies), or an flock on a file
     beside the DuckDB warehouse. `env` is what the dbt child needs to know it runs under
-    this lock (the models' on-run-start checks for other holders)."""
+    this lock (the models' on-run-start checks for other holders). Spark in local mode:
+    an flock on a file in its directory."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -196,6 +208,11 @@ class RunLock:
         import fcntl
 
         path = self.settings.duckdb_path + ".lock"
+        if self.settings.target == "spark":
+            from .spark import spark_dir
+
+            os.makedirs(spark_dir(), exist_ok=True)
+            path = os.path.join(spark_dir(), "run.lock")
         handle = open(path, "a+")  # noqa: SIM115 (held until __exit__)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -6,6 +6,7 @@
         materialized='incremental',
         unique_key=['source_name', 'source_row_id'],
         incremental_strategy='delete+insert',
+        post_hook="{{ activity_metrics.drop_scratch_tables() }}",
         on_schema_change='fail',
         indexes=[
             {'columns': ['source_name', 'source_row_id']},

@@ -13,6 +13,7 @@
         materialized='incremental',
         unique_key='user_id',
         incremental_strategy='delete+insert',
+        post_hook="{{ activity_metrics.drop_scratch_tables() }}",
         on_schema_change='fail',
     )
 }}

@@ -1,0 +1,119 @@
+"""The same project on Apache Spark in local mode (dbt-spark's session method): the
+plain-Python reference comparison in UTC and in a far zone, a nightly run with late rows
+on top of an earlier night (incremental equals the reference, that is a full rebuild),
+and dbt's invariant tests inside every build. One small dataset: a Spark build costs
+about a minute here, whatever the size.
+
+dbt runs in this process (dbt's Python API): the local metastore is an embedded Derby
+database that one JVM at a time may open, and the tests read the marts through the
+same SparkSession."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import small_dataset
+from test_incremental import cutoff, late_arrivals
+from test_metrics_exact import assert_matches_reference
+
+from activity_metrics.generator import ACTIVITY_TABLES, arrived_by, number_by_arrival
+from activity_metrics.warehouse import PROJECT_DIR, WarehouseError
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark_dir(tmp_path_factory):
+    """The spark extra and Java, or a skip (a failure in CI); one metastore for the
+    module (one SparkSession per process)."""
+    from activity_metrics import spark
+
+    try:
+        spark.check_pyspark()
+        spark.check_java()
+    except WarehouseError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and Spark cannot run: {exc}")
+        pytest.skip(str(exc))
+    path = str(tmp_path_factory.mktemp("spark"))
+    saved = os.environ.get("ACTIVITY_SPARK_DIR")
+    os.environ["ACTIVITY_SPARK_DIR"] = path
+    yield path
+    spark.release_spark()
+    if saved is None:
+        os.environ.pop("ACTIVITY_SPARK_DIR", None)
+    else:
+        os.environ["ACTIVITY_SPARK_DIR"] = saved
+
+
+def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_dir, capsys):
+    end = dt.date(2024, 11, 10)  # the November daylight-saving change is inside
+    generated = small_dataset(31, 200, 120, end, 0.03)
+    rng = np.random.default_rng(8)
+    delay, _ = late_arrivals(generated, rng)
+    for name in ACTIVITY_TABLES:
+        generated[name] = {**generated[name], "_delay": (delay[name], None)}
+    tables = number_by_arrival(generated, delay)
+    delay = {name: tables[name]["_delay"][0] for name in ACTIVITY_TABLES}
+
+    zone = "Pacific/Kiritimati"
+    far = make_warehouse("spark", "zone")
+    far.load(tables)
+    far.build(end, zone)
+    assert_matches_reference(far, tables, end, zone)
+
+    # a night, then a later night on top of it: rows up to three weeks late, with the
+    # ids of their arrival (below the first night's high-water marks for some tables)
+    nightly = make_warehouse("spark", "nightly")
+    first = end - dt.timedelta(days=12)
+    nightly.load(arrived_by(tables, cutoff(first), delay))
+    nightly.build(first)
+    state = arrived_by(tables, cutoff(end), delay)
+    nightly.load(state)
+    result = nightly.build(end)
+    assert "incremental model" in result.stdout  # the second night ran incrementally
+    assert_matches_reference(nightly, state, end, "UTC")
+    ((late,),) = nightly.query(
+        f"select count(*) from {nightly.schema}.int_activity_events_classified "
+        f"where activity_date <= date'{first.isoformat()}' "
+        f"and dbt_loaded_at > (select min(dbt_loaded_at) "
+        f"from {nightly.schema}.int_activity_events_classified)"
+    )
+    assert late > 0, "the second night saw no late row of an earlier day"
+
+    # the CLI reads the marts on Spark like on the other engines
+    from activity_metrics import cli
+
+    os.environ.update(nightly.env)
+    try:
+        assert cli.main(["show", "--target", "spark", "--json"]) == 0
+    finally:
+        for key in nightly.env:
+            os.environ.pop(key, None)
+    shown = capsys.readouterr().out
+    ((dau,),) = nightly.query(
+        f"select dau from {nightly.schema}.fct_active_users_daily "
+        f"where date_day = date'{end.isoformat()}'"
+    )
+    assert f'"dau": {dau}' in shown, shown[-800:]
+
+
+def test_spark_without_java_is_one_line(tmp_path):
+    """No Java: `build --target spark` stops with one line naming what is missing."""
+    env = {**os.environ, "PATH": str(tmp_path), "JAVA_HOME": str(tmp_path / "nojava")}
+    result = subprocess.run(
+        [sys.executable, "-m", "activity_metrics.cli", "build", "--target", "spark"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Java 17" in lines[0], result.stderr
