@@ -1,6 +1,11 @@
 {% macro validate_vars() %}
-    {#- on-run-start: fail early, with a clear message, on a bad var. -#}
-    {%- set _zone = activity_metrics.reporting_timezone() -%}
+    {#- on-run-start: fail early, before any SQL runs, with one message that
+        names every bad var (not only the first). -#}
+    {%- set problems = [] -%}
+    {%- set zone_problem = activity_metrics.timezone_problem() -%}
+    {%- if zone_problem is not none -%}
+        {%- do problems.append(zone_problem) -%}
+    {%- endif -%}
     {%- for name in [
         'activity__as_of_date',
         'activity__backfill_start_date',
@@ -8,8 +13,51 @@
         'activity__plausible_from_date',
         'activity__plausible_until_date',
     ] -%}
-        {%- set _date = activity_metrics.checked_date_var(name) -%}
+        {%- set problem = activity_metrics.date_var_problem(name) -%}
+        {%- if problem is not none -%}
+            {%- do problems.append(problem) -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- for name in activity_metrics.var_rules() -%}
+        {%- set problem = activity_metrics.var_problem(name) -%}
+        {%- if problem is not none -%}
+            {%- do problems.append(problem) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]{0,62}$', target.schema) -%}
+        {%- do problems.append(
+            "the profile's schema '" ~ target.schema ~ "' (ACTIVITY_POSTGRES_SCHEMA,"
+            ~ " ACTIVITY_DUCKDB_SCHEMA or ACTIVITY_SPARK_SCHEMA with the project's profile)"
+            ~ " is not a plain SQL identifier (letters, digits, underscores).") -%}
+    {%- endif -%}
+    {%- set loaded_at_columns = var('activity__loaded_at_columns', {}) -%}
+    {%- set source_names = activity_metrics.activity_sources()
+        | map(attribute='source_name') | list -%}
+    {%- if loaded_at_columns is not mapping -%}
+        {%- do problems.append(
+            "activity__loaded_at_columns must map source names to column names,"
+            ~ " e.g. {send_transactions: _fivetran_synced}.") -%}
+    {%- else -%}
+        {%- for source_name, column in loaded_at_columns.items() -%}
+            {%- if source_name not in source_names -%}
+                {%- do problems.append(
+                    "activity__loaded_at_columns: '" ~ source_name
+                    ~ "' is not an activity source (" ~ source_names | join(', ')
+                    ~ ").") -%}
+            {%- endif -%}
+            {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column | string) -%}
+                {%- do problems.append(
+                    "activity__loaded_at_columns: '" ~ column
+                    ~ "' is not a column name.") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if problems -%}
+        {{- exceptions.raise_compiler_error(
+            (problems | length) ~ " var" ~ ('s are' if problems | length > 1 else ' is')
+            ~ " wrong (nothing ran):\n  - " ~ problems | join('\n  - ')) -}}
+    {%- endif -%}
+    {#- the vars are each well-formed: now how they go together -#}
     {%- if activity_metrics.checked_date_var('activity__plausible_from_date') is none
         or activity_metrics.checked_date_var('activity__plausible_until_date') is none
         or activity_metrics.checked_date_var('activity__plausible_from_date')
@@ -30,36 +78,6 @@
             "activity__backfill_start_date is after "
             ~ "activity__backfill_end_date.") -}}
     {%- endif -%}
-    {%- for name in activity_metrics.var_rules() -%}
-        {%- set _value = activity_metrics.checked_var(name) -%}
-    {%- endfor -%}
-    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]{0,62}$', target.schema) -%}
-        {{- exceptions.raise_compiler_error(
-            "the profile's schema '" ~ target.schema ~ "' (ACTIVITY_POSTGRES_SCHEMA or "
-            ~ "ACTIVITY_DUCKDB_SCHEMA with the project's profile) is not a plain SQL "
-            ~ "identifier (letters, digits, underscores).") -}}
-    {%- endif -%}
-    {%- set loaded_at_columns = var('activity__loaded_at_columns', {}) -%}
-    {%- if loaded_at_columns is not mapping -%}
-        {{- exceptions.raise_compiler_error(
-            "activity__loaded_at_columns must map source names to column names,"
-            ~ " e.g. {send_transactions: _fivetran_synced}.") -}}
-    {%- endif -%}
-    {%- set source_names = activity_metrics.activity_sources()
-        | map(attribute='source_name') | list -%}
-    {%- for source_name, column in loaded_at_columns.items() -%}
-        {%- if source_name not in source_names -%}
-            {{- exceptions.raise_compiler_error(
-                "activity__loaded_at_columns: '" ~ source_name
-                ~ "' is not an activity source (" ~ source_names | join(', ')
-                ~ ").") -}}
-        {%- endif -%}
-        {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column | string) -%}
-            {{- exceptions.raise_compiler_error(
-                "activity__loaded_at_columns: '" ~ column
-                ~ "' is not a column name.") -}}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if var('activity__wau_days') > var('activity__mau_days') -%}
         {{- exceptions.raise_compiler_error(
             "activity__wau_days must not exceed activity__mau_days.") -}}
@@ -89,7 +107,26 @@
 
 {% macro checked_var(name) %}
     {#- The value of a var of var_rules(), or a compile error that names it:
-        read vars through this wherever they are written into SQL. -#}
+        read vars through this wherever they are written into SQL. At parse
+        time (no SQL runs) a bad value passes, so that on-run-start can name
+        every bad var at once, before any statement. -#}
+    {%- set problem = activity_metrics.var_problem(name) -%}
+    {%- if problem is not none and execute -%}
+        {{- exceptions.raise_compiler_error(problem) -}}
+    {%- elif problem is not none -%}
+        {#- parse time: a harmless stand-in of the right kind -#}
+        {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
+        {{- return({'whole number': minimum, 'share': 1, 'memory size': '64MB',
+            'identifier': 'not_a_valid_var'}[kind]) -}}
+    {%- endif -%}
+    {%- if name == 'activity__source_schema' -%}
+        {{- return(var(name, env_var('ACTIVITY_SOURCE_SCHEMA', 'app'))) -}}
+    {%- endif -%}
+    {{- return(var(name)) -}}
+{% endmacro %}
+
+{% macro var_problem(name) %}
+    {#- What is wrong with a var of var_rules(), or none. -#}
     {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
     {%- if name == 'activity__source_schema' -%}
         {%- set value = var(name, env_var('ACTIVITY_SOURCE_SCHEMA', 'app')) -%}
@@ -114,17 +151,31 @@
             '^[A-Za-z_][A-Za-z0-9_]{0,62}$', value) is not none -%}
         {%- set expected = 'a plain SQL identifier (letters, digits, underscores)' -%}
     {%- endif -%}
-    {%- if not ok -%}
-        {%- set shown = ('"' ~ value ~ '"') if value is string else (value | string) -%}
-        {{- exceptions.raise_compiler_error(
-            "var " ~ name ~ "=" ~ shown ~ " must be " ~ expected ~ ".") -}}
+    {%- if ok -%}
+        {{- return(none) -}}
     {%- endif -%}
-    {{- return(value) -}}
+    {%- set shown = ('"' ~ value ~ '"') if value is string else (value | string) -%}
+    {{- return("var " ~ name ~ "=" ~ shown ~ " must be " ~ expected ~ ".") -}}
 {% endmacro %}
 
 {% macro checked_date_var(name) %}
     {#- A date var as 'YYYY-MM-DD' (none when unset or empty), or a compile
         error that names it. -#}
+    {%- set problem = activity_metrics.date_var_problem(name) -%}
+    {%- if problem is not none and execute -%}
+        {{- exceptions.raise_compiler_error(problem) -}}
+    {%- elif problem is not none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or value | string | trim == '' -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(value | string | trim) -}}
+{% endmacro %}
+
+{% macro date_var_problem(name) %}
+    {#- What is wrong with a date var (YYYY-MM-DD, or unset), or none. -#}
     {%- set value = var(name, none) -%}
     {%- if value is none or value | string | trim == '' -%}
         {{- return(none) -}}
@@ -141,11 +192,10 @@
             {%- set ok = day <= month_end.day -%}
         {%- endif -%}
     {%- endif -%}
-    {%- if not ok -%}
-        {{- exceptions.raise_compiler_error(
-            "var " ~ name ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
+    {%- if ok -%}
+        {{- return(none) -}}
     {%- endif -%}
-    {{- return(text) -}}
+    {{- return("var " ~ name ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
 {% endmacro %}
 
 {% macro check_as_of_reaches_the_data() %}

@@ -277,9 +277,14 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
         (end - dt.timedelta(days=1), users_after, NIGHTLY_PATH[3]),
         (end, users_after, NIGHTLY_PATH[4]),
     ]
-    if target == "postgres":  # on the second engine: a kill in the fact's rewrite, and the
-        # server terminating the sessions of the series' rewrite
-        nights = [(d, u, k if k in NIGHTLY_PATH[2:4] else None) for d, u, k in nights]
+    if target == "postgres":  # on the second engine (the nights' logic is the same SQL):
+        # a kill in the fact's rewrite, users reclassified, the server terminating the
+        # sessions of the series' rewrite, and the last night (the late first weeks)
+        nights = [
+            (d, u, k if k in NIGHTLY_PATH[2:4] else None)
+            for i, (d, u, k) in enumerate(nights)
+            if i in (1, 2, 6, 7)
+        ]
     first_weeks_seen = []
     for as_of, users, kill_at in nights:
         state = night(as_of, users, kill_at)

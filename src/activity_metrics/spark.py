@@ -77,6 +77,7 @@ def session_config() -> dict[str, str]:
         "spark.sql.shuffle.partitions": "4",
         "spark.sql.sources.partitionOverwriteMode": "dynamic",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
     }
 
 
