@@ -24,6 +24,7 @@ Contenders (each on the same warehouse and data):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -78,9 +79,15 @@ class BenchWarehouse:
         if target == "duckdb":
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self.env = warehouse_env(target, self.raw_schema, self.schema, self.path)
+        if target == "spark":  # a metastore of the bench's own
+            self.env["ACTIVITY_SPARK_DIR"] = os.path.join(PROJECT_DIR, "target", "bench", "spark")
         self.settings = Settings(target)
 
     def load(self, tables, append=False):
+        if self.target == "spark":
+            with self._spark() as spark:
+                spark.write_spark(tables, self.raw_schema, append=append)
+            return
         if self.target == "duckdb":
             if os.path.exists(self.path) and not append:
                 os.remove(self.path)
@@ -94,7 +101,30 @@ class BenchWarehouse:
             finally:
                 conn.close()
 
+    @contextlib.contextmanager
+    def _spark(self):
+        """This process's SparkSession on the bench's metastore, let go of afterwards
+        (dbt's JVM opens the same embedded metastore)."""
+        from . import spark
+
+        old = {k: os.environ.get(k) for k in self.env}
+        os.environ.update(self.env)
+        try:
+            yield spark
+        finally:
+            spark.release_spark()
+            for key, value in old.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
     def drop(self):
+        if self.target == "spark":
+            with self._spark() as spark:
+                for schema in (self.schema, self.raw_schema):
+                    spark.spark_session().sql(f"drop database if exists {schema} cascade")
+            return
         if self.target == "postgres":
             conn = self.settings.connect_postgres()
             with conn.cursor() as cur:
@@ -154,6 +184,10 @@ class BenchWarehouse:
         try:
             return self.settings.query(sql)[1]
         finally:
+            if self.target == "spark":
+                from .spark import release_spark
+
+                release_spark()
             for key, value in old.items():
                 if value is None:
                     os.environ.pop(key, None)
@@ -204,6 +238,13 @@ def sql_worker(sql: str) -> None:
             rows = cur.fetchall()
             seconds = time.perf_counter() - started
         conn.close()
+    elif settings.target == "spark":
+        from .spark import spark_session
+
+        session = spark_session()
+        started = time.perf_counter()
+        rows = [tuple(row) for row in session.sql(sql).collect()]
+        seconds = time.perf_counter() - started
     else:
         import duckdb
 
@@ -381,6 +422,23 @@ group by period_type, period_start
 """
 
 
+def spine_join_sql(schema: str, first: dt.date, as_of: dt.date) -> str:
+    """What MetricFlow's cumulative metrics compile to (a day spine joined to every
+    user-day of its window, then a distinct count per day), for an engine MetricFlow
+    does not support (Spark); the same column names as its query."""
+    return (
+        "select spine.date_day as metric_time__day, "
+        "count(distinct case when facts.activity_date > date_sub(spine.date_day, 7) "
+        "then facts.user_id end) as wau_cumulative, "
+        "count(distinct facts.user_id) as mau_cumulative "
+        f"from (select explode(sequence(date '{first}', date '{as_of}')) as date_day) as spine "
+        f"inner join {schema}.fct_user_activity_daily as facts "
+        "on facts.activity_date <= spine.date_day "
+        "and facts.activity_date > date_sub(spine.date_day, 30) "
+        "group by spine.date_day"
+    )
+
+
 def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
     mf = os.path.join(os.path.dirname(sys.executable), "mf")
     warehouse.run(
@@ -496,7 +554,12 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
             f"select min(date_day) from {big.schema}.fct_active_users_daily"
         )
         sweep = compiled_model_sql(big, "activity/fct_active_users_daily", as_of)
-        spine = metricflow_spine_sql(big, first_day, as_of)
+        # MetricFlow has no Spark engine: there, the same spine join written by hand
+        spine = (
+            spine_join_sql(big.schema, first_day, as_of)
+            if target == "spark"
+            else metricflow_spine_sql(big, first_day, as_of)
+        )
         sweep_q = f"select date_day, wau, mau from ({sweep}) as sweep"
         spine_q = f"select metric_time__day, wau_cumulative, mau_cumulative from ({spine}) as spine"
         spine_rows = None
@@ -785,7 +848,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(prog="activity-metrics bench", description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
-    parser.add_argument("--target", choices=["duckdb", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark", "both"],
+        default="both",
+        help="both: duckdb and postgres; spark: local mode (2 cores here, not a cluster)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--output", default=os.path.join(PROJECT_DIR, "BENCHMARKS.md"))
@@ -813,6 +881,11 @@ def main(argv: list[str] | None = None) -> int:
         for target in targets:
             if target == "postgres":
                 Settings("postgres").connect_postgres().close()
+            if target == "spark":
+                from .spark import check_java, check_pyspark
+
+                check_pyspark()
+                check_java()
             outcomes.append(
                 bench_engine(target, args.size, args.runs, args.seed, args.timeout, parts)
             )
