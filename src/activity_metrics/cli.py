@@ -211,15 +211,11 @@ def cmd_series(args, settings: Settings) -> int:
     return 0
 
 
-RECENCY_ORDER = ("0 days", "1-6", "7-29", "30-89", "90+", "never")
-
-
 def _print_segments(segments: list[dict]) -> None:
-    def order(row):
+    def order(row):  # recency in the mart's bucket order, the rest by MAU
         if row["dimension"] != "recency":
             return (row["dimension"], 0, -(row["mau"] or 0))
-        rank = [row["segment"].startswith(p) for p in RECENCY_ORDER].index(True)
-        return (row["dimension"], rank, 0)
+        return (row["dimension"], row["segment_order"], 0)
 
     dimension = None
     for row in sorted(segments, key=order):

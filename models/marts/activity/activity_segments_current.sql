@@ -2,6 +2,7 @@
 {%- set wau_days = activity_metrics.checked_var('activity__wau_days') -%}
 {%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
 {%- set as_of = activity_metrics.date_literal(as_of_date) -%}
+{%- set recency_buckets = activity_metrics.recency_buckets() -%}
 
 {#-
     The detailed breakdown as of the as-of date (`activity-metrics show
@@ -201,15 +202,14 @@ user_base_by_recency as (
 
     select
         case
-            when last_activity_date is null then 'never active'
-            when last_activity_date = {{ as_of }} then '0 days (active on the day)'
-            when last_activity_date > {{ activity_metrics.add_days(as_of, -wau_days) }}
-                then '1-6 days'
-            when last_activity_date > {{ activity_metrics.add_days(as_of, -mau_days) }}
-                then '7-29 days'
-            when last_activity_date > {{ activity_metrics.add_days(as_of, -90) }}
-                then '30-89 days'
-            else '90+ days'
+            when last_activity_date is null then '{{ recency_buckets[-1].segment }}'
+            {%- for bucket in recency_buckets[:-2] %}
+                when
+                    last_activity_date
+                    > {{ activity_metrics.add_days(as_of, -(bucket.max_days_ago + 1)) }}
+                    then '{{ bucket.segment }}'
+            {%- endfor %}
+            else '{{ recency_buckets[-2].segment }}'
         end as segment
     from user_base
 
@@ -248,7 +248,13 @@ final as (
         cast(dau as {{ dbt.type_bigint() }}) as dau,
         cast(wau as {{ dbt.type_bigint() }}) as wau,
         cast(mau as {{ dbt.type_bigint() }}) as mau,
-        cast(user_count as {{ dbt.type_bigint() }}) as user_count
+        cast(user_count as {{ dbt.type_bigint() }}) as user_count,
+        case
+            {%- for bucket in recency_buckets %}
+                when dimension = 'recency' and segment = '{{ bucket.segment }}'
+                    then {{ bucket.segment_order }}
+            {%- endfor %}
+        end as segment_order
     from segments_unioned
 
 )
