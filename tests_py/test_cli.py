@@ -271,6 +271,19 @@ def test_missing_warehouse_is_a_clear_error(tmp_path):
     assert "no warehouse" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_missing_project_is_a_clear_error(tmp_path):
+    """The package finds the dbt project by flag, variable or install location; a
+    directory without one is named in one line."""
+    for command, env in (
+        (["build", "--project-dir", str(tmp_path)], {}),
+        (["validate"], {"ACTIVITY_PROJECT_DIR": str(tmp_path)}),
+    ):
+        result = run_cli(command, env)
+        assert result.returncode == 2, command
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and f"no dbt project at {tmp_path}" in lines[0], result.stderr
+
+
 def test_unbuilt_warehouse_names_the_command(tmp_path):
     import duckdb
 

@@ -459,10 +459,10 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
 
 def _test_descriptions() -> dict[str, str]:
     """Each test's description (what it checks, what to do), from dbt's manifest."""
-    from .warehouse import PROJECT_DIR
+    from .warehouse import project_dir
 
     try:
-        with open(os.path.join(PROJECT_DIR, "target", "manifest.json")) as fh:
+        with open(os.path.join(project_dir(), "target", "manifest.json")) as fh:
             nodes = json.load(fh)["nodes"]
     except (OSError, ValueError, KeyError):
         return {}
@@ -753,6 +753,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="warehouse (default: $ACTIVITY_TARGET or duckdb)",
     )
     common.add_argument(
+        "--project-dir",
+        default=None,
+        metavar="DIR",
+        help="the dbt project (default: $ACTIVITY_PROJECT_DIR, else the repository the "
+        "package was installed from)",
+    )
+    common.add_argument(
         "--as-of",
         type=_date,
         default=None,
@@ -973,6 +980,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
     args = parser.parse_args(argv)
+    if getattr(args, "project_dir", None):
+        os.environ["ACTIVITY_PROJECT_DIR"] = os.path.abspath(args.project_dir)
     try:
         settings = Settings.from_env(args.target)
         return args.func(args, settings)

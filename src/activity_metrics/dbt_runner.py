@@ -10,15 +10,15 @@ import subprocess
 import sys
 import time
 
-from .warehouse import PROJECT_DIR
+from .warehouse import checked_project_dir, project_dir
 
 
 def profiles_dir() -> str:
     """A profiles.yml copied from profiles.yml.example (no copying by hand)."""
-    target_dir = os.path.join(PROJECT_DIR, ".profiles")
+    target_dir = os.path.join(checked_project_dir(), ".profiles")
     os.makedirs(target_dir, exist_ok=True)
     shutil.copyfile(
-        os.path.join(PROJECT_DIR, "profiles.yml.example"),
+        os.path.join(project_dir(), "profiles.yml.example"),
         os.path.join(target_dir, "profiles.yml"),
     )
     return target_dir
@@ -29,7 +29,7 @@ def _command(args: list[str], target: str, dbt_vars: dict | None) -> list[str]:
         os.path.join(os.path.dirname(sys.executable), "dbt"),
         *args,
         "--project-dir",
-        PROJECT_DIR,
+        project_dir(),
         "--profiles-dir",
         profiles_dir(),
         "--target",
@@ -49,7 +49,7 @@ def run_dbt(
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         _command(args, target, dbt_vars),
-        cwd=PROJECT_DIR,
+        cwd=project_dir(),
         env={**os.environ, **(env or {})},
         capture_output=capture,
         text=True,
@@ -76,7 +76,7 @@ def run_dbt_with_progress(
     started = time.time()
     with subprocess.Popen(
         _command(command, target, dbt_vars),
-        cwd=PROJECT_DIR,
+        cwd=project_dir(),
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -115,7 +115,7 @@ def run_dbt_with_progress(
 def read_run_results(since: float | None = None) -> list[dict]:
     """The node results of the last dbt run; with `since` (a time.time()), only when
     that run wrote them after it."""
-    path = os.path.join(PROJECT_DIR, "target", "run_results.json")
+    path = os.path.join(project_dir(), "target", "run_results.json")
     try:
         if since is not None and os.path.getmtime(path) < since:
             return []

@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 
-from .warehouse import PROJECT_DIR, WarehouseError
+from .warehouse import WarehouseError, project_dir
 
 JAVA_MAJOR = 17
 LOG4J = os.path.join(os.path.dirname(__file__), "spark-log4j2.properties")
@@ -18,7 +18,7 @@ def spark_dir() -> str:
     """Where the metastore, the warehouse directory and the raw Parquet files live
     ($ACTIVITY_SPARK_DIR, default target/spark under the project)."""
     path = os.environ.get("ACTIVITY_SPARK_DIR", "target/spark")
-    return path if os.path.isabs(path) else os.path.join(PROJECT_DIR, path)
+    return path if os.path.isabs(path) else os.path.join(project_dir(), path)
 
 
 def check_java() -> None:

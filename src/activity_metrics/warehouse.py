@@ -6,9 +6,29 @@ import os
 import re
 from dataclasses import dataclass
 
-PROJECT_DIR = os.environ.get(
-    "ACTIVITY_PROJECT_DIR", os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-)
+# the repository the package was installed from (an editable install), by default
+_DEFAULT_PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+
+
+def project_dir() -> str:
+    """The dbt project: `--project-dir` (which sets $ACTIVITY_PROJECT_DIR), else
+    $ACTIVITY_PROJECT_DIR, else the repository the package was installed from."""
+    return os.path.abspath(os.environ.get("ACTIVITY_PROJECT_DIR") or _DEFAULT_PROJECT_DIR)
+
+
+def checked_project_dir() -> str:
+    """project_dir(), or a clear error when it holds no dbt project."""
+    path = project_dir()
+    if not os.path.isfile(os.path.join(path, "dbt_project.yml")):
+        raise WarehouseError(
+            f"no dbt project at {path} (no dbt_project.yml): pass --project-dir or set "
+            "ACTIVITY_PROJECT_DIR to the activity-metrics repository"
+        )
+    return path
+
+
+# kept for the callers that read it once (tests, scripts); the CLI calls project_dir()
+PROJECT_DIR = project_dir()
 
 
 class WarehouseError(Exception):
@@ -55,7 +75,7 @@ class Settings:
     @property
     def duckdb_path(self) -> str:
         path = os.environ.get("ACTIVITY_DUCKDB_PATH", "activity_metrics.duckdb")
-        return path if os.path.isabs(path) else os.path.join(PROJECT_DIR, path)
+        return path if os.path.isabs(path) else os.path.join(project_dir(), path)
 
     @property
     def analytics_schema(self) -> str:
