@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import small_dataset
@@ -26,6 +27,31 @@ END = dt.date(2024, 5, 31)
 def run_cli(args, env):
     return subprocess.run(
         [*CLI, *args], env={**os.environ, **env}, capture_output=True, text=True, check=False
+    )
+
+
+def build_while_reading(env, path):
+    """`build` in the background; once it has started writing, `show --json` in the
+    foreground. Returns the build, the show, and whether the build was still running
+    when the show finished."""
+    build = subprocess.Popen(
+        [*CLI, "build", "--as-of", str(END)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not os.path.exists(path + ".building") and build.poll() is None:
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.05)
+    during = run_cli(["show", "--json"], env)
+    still_running = build.poll() is None
+    output, _ = build.communicate(timeout=600)
+    return (
+        subprocess.CompletedProcess(build.args, build.returncode, output, ""),
+        during,
+        still_running,
     )
 
 
@@ -205,7 +231,14 @@ def test_cli_session(make_warehouse, target, monkeypatch):
         "'sendMoney' from {r}.users where id <= 40"
     )
     warehouse.execute(insert.format(r=warehouse.raw_schema, offset=900000, day=late_day))
-    nightly = run_cli(["build", "--as-of", str(END)], env)
+    if target == "duckdb":  # a reader during the build reads the published file
+        nightly, during, read_while_building = build_while_reading(env, warehouse.path)
+        assert during.returncode == 0, during.stderr
+        assert json.loads(during.stdout)["dau"] == current[1]
+        assert read_while_building, "the build ended before the read: nothing was shown"
+        assert not os.path.exists(warehouse.path + ".building")
+    else:
+        nightly = run_cli(["build", "--as-of", str(END)], env)
     assert nightly.returncode == 0, nightly.stdout[-3000:]
     (dau_late,) = one_row(warehouse, dau_sql % late_day)
     assert dau_late > dau_before

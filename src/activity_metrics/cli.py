@@ -18,7 +18,7 @@ import time
 from decimal import Decimal
 
 from . import api
-from .warehouse import TARGETS, RunLock, RunLocked, Settings, WarehouseError, identifier
+from .warehouse import TARGETS, BuildCopy, RunLock, RunLocked, Settings, WarehouseError, identifier
 
 METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
 RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
@@ -440,19 +440,22 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
         check_pyspark()
         check_java()
         release_spark()  # dbt's JVM opens the metastore: this process lets go of it
-    with RunLock(settings) as lock:  # one nightly run at a time per warehouse
+    # one nightly run at a time per warehouse; on DuckDB into a copy, swapped in at the end
+    with RunLock(settings) as lock, BuildCopy(settings) as copy:
         # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
         for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
             if full_refresh:
                 command = [*command, "--full-refresh"]
             code, results = run_dbt_with_progress(
-                command, settings.target, dbt_vars, label, env=lock.env
+                command, settings.target, dbt_vars, label, env={**lock.env, **copy.env}
             )
             if code != 0:
+                copy.publish()  # what dbt wrote, as a plain `dbt build` would leave it
                 if results:
                     _summarise(results, time.monotonic() - started, settings)
                 print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
                 return 1
+        copy.publish()
     _summarise(results, time.monotonic() - started, settings)
     return 0
 

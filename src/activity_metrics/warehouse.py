@@ -166,6 +166,57 @@ def _not_built(exc: Exception) -> str:
     return f"the warehouse is not built yet ({first}): run `activity-metrics build`"
 
 
+class BuildCopy:
+    """DuckDB readers during a build: `activity-metrics build` writes a copy of the
+    warehouse file and swaps it in (an atomic rename) when dbt has finished, so the
+    dashboards and `show` keep reading the published file, never a locked or half-built
+    one. `env` points dbt at the copy. Interrupted, the copy is dropped and the published
+    file stays as it was (the next run starts again from it). Other engines: a no-op."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.env: dict[str, str] = {}
+        self.building: str | None = None
+
+    def __enter__(self) -> BuildCopy:
+        import shutil
+
+        if self.settings.target != "duckdb":
+            return self
+        published = self.settings.duckdb_path
+        self.building = published + ".building"
+        self._drop_copy()
+        if os.path.exists(published):
+            shutil.copyfile(published, self.building)
+            if os.path.exists(published + ".wal"):  # not yet checkpointed: part of the data
+                shutil.copyfile(published + ".wal", self.building + ".wal")
+        self.env = {"ACTIVITY_DUCKDB_PATH": self.building}
+        return self
+
+    def publish(self) -> None:
+        """The copy becomes the warehouse (readers that have it open keep the old one)."""
+        import duckdb
+
+        if self.building is None or not os.path.exists(self.building):
+            return
+        with duckdb.connect(self.building) as con:  # no write-ahead log left behind
+            con.execute("checkpoint")
+        published = self.settings.duckdb_path
+        if os.path.exists(published + ".wal"):  # merged into the copy above
+            os.remove(published + ".wal")
+        os.replace(self.building, published)
+        self.building = None
+
+    def _drop_copy(self) -> None:
+        for path in (self.building, f"{self.building}.wal"):
+            if path and os.path.exists(path):
+                os.remove(path)
+
+    def __exit__(self, *exc) -> None:
+        if self.building is not None:
+            self._drop_copy()
+
+
 class RunLocked(WarehouseError):
     """Another nightly run holds the warehouse (exit code 75, EX_TEMPFAIL: retry later)."""
 
