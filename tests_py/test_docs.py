@@ -48,6 +48,16 @@ def load(path):
         return json.load(fh)
 
 
+def test_dbt_unit_tests_pass(docs_warehouse):
+    """dbt's unit tests (window edges, a zone's day boundary, excluded users, touch
+    types): code, not data, so the nightly selector leaves them out; they run here."""
+    result = docs_warehouse.dbt(
+        ["test", "--select", "test_type:unit"], {"activity__as_of_date": END.isoformat()}
+    )
+    assert result.returncode == 0
+    assert re.search(r"PASS=[1-9]", result.stdout), result.stdout[-2000:]
+
+
 def test_everything_published_is_documented(docs_warehouse):
     manifest = load(os.path.join(docs_warehouse.target_path, "manifest.json"))
     catalog = load(os.path.join(docs_warehouse.target_path, "catalog.json"))

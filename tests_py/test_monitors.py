@@ -64,6 +64,8 @@ def dbt_test_statuses(names):
 def test_monitors_fire_on_each_failure_mode(make_warehouse, target):
     end = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     for name, (faults, must_fail, must_pass) in FIXTURES.items():
+        if target == "postgres" and name not in ("healthy", "touch_outage"):
+            continue  # the monitors' SQL is shared; these two cover its engine-specific dates
         healthy = name == "healthy"
         config = GeneratorConfig(
             users=1500,

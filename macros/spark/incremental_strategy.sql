@@ -47,9 +47,12 @@
     {%- set condition -%}
         ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from {{ batch }})
     {%- endset -%}
-    {%- do run_query(activity_metrics.delete_rows(target, [condition])) if
-        config.get('file_format', 'parquet') in ['delta', 'iceberg', 'hudi'] else
-        activity_metrics.delete_rows(target, [condition]) -%}
+    {#- on Parquet delete_rows runs its statements itself and returns none to
+        run; on Delta it returns the DELETE -#}
+    {%- set delete_sql = activity_metrics.delete_rows(target, [condition]) -%}
+    {%- if delete_sql | trim -%}
+        {%- do run_query(delete_sql) -%}
+    {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(target)
         | map(attribute='quoted') | join(', ') -%}
     insert into table {{ target }} select {{ columns }} from {{ batch }}

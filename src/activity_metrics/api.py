@@ -105,6 +105,111 @@ def series_lag(settings: Settings) -> SeriesLag:
     return SeriesLag(*rows[0])
 
 
+@dataclass(frozen=True)
+class MethodComparison:
+    """The old method (transactional tables) vs the touch log vs the published series over
+    a period, read from activity_method_comparison, with the verdict: unhealthy when the
+    published series is behind its events (frozen) or below a method on some day (stale,
+    the mart's is_published_below_a_method)."""
+
+    start: dt.date
+    end: dt.date
+    rows: list[dict]
+    lag: SeriesLag
+    stale_days: list[dt.date]
+    only_one_source_user_days: dict[str, int]  # user-days that one source alone saw
+    extra_vs_old_method: int  # user-days the published series has beyond the old method
+    touch_log_missed: int  # since the touch log is live: user-days it alone misses ...
+    touch_log_total: int  # ... of these
+    is_touch_log_live: bool
+
+    @property
+    def latest(self) -> dict:
+        return self.rows[-1]
+
+    @property
+    def is_healthy(self) -> bool:
+        return not self.lag.is_behind and not self.stale_days
+
+
+def compare_methods(settings: Settings, as_of: dt.date, days: int) -> MethodComparison:
+    start = as_of - dt.timedelta(days=days - 1)
+    rows = read_relation(
+        settings,
+        "activity_method_comparison",
+        "where date_day between %s and %s order by date_day",
+        (start, as_of),
+    )
+    if not rows:
+        first, last = data_range(settings)
+        raise WarehouseError(f"no comparison for {start}..{as_of}: the data covers {first}..{last}")
+    live = [row for row in rows if row["is_touch_log_live"]]
+    return MethodComparison(
+        start=start,
+        end=as_of,
+        rows=rows,
+        lag=series_lag(settings),
+        stale_days=[row["date_day"] for row in rows if row["is_published_below_a_method"]],
+        only_one_source_user_days={
+            key[5:-6]: sum(row[key] for row in rows)
+            for key in rows[-1]
+            if key.startswith("only_") and key.endswith("_users")
+        },
+        extra_vs_old_method=sum(row["combined_dau"] - row["transactional_dau"] for row in rows),
+        touch_log_missed=sum(row["combined_dau"] - row["touch_log_dau"] for row in live),
+        touch_log_total=sum(row["combined_dau"] for row in live),
+        is_touch_log_live=bool(live),
+    )
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The weekly validation (`dbt test --selector validation`: every data test, the
+    full-history reconciliations included) and the coverage checks, with the verdict:
+    healthy when no test failed and no coverage check warned."""
+
+    passed: list[dict]  # dbt's node results (run_results.json)
+    failed: list[dict]
+    warned: list[dict]
+    coverage_checks: list[dict]  # activity_tracking_coverage, one row per check
+
+    @property
+    def coverage_warnings(self) -> list[dict]:
+        return [r for r in self.warned if "tracking_coverage" in r["unique_id"]]
+
+    @property
+    def notices(self) -> list[dict]:
+        """Warnings that do not make the warehouse unhealthy (unclassified types, ...)."""
+        return [r for r in self.warned if "tracking_coverage" not in r["unique_id"]]
+
+    @property
+    def is_healthy(self) -> bool:
+        return not self.failed and not self.coverage_warnings
+
+
+def validate(settings: Settings, dbt_vars: dict | None = None) -> Validation:
+    from .dbt_runner import read_run_results, run_dbt
+
+    result = run_dbt(
+        ["test", "--selector", "validation", "--no-use-colors"],
+        settings.target,
+        dbt_vars,
+        capture=True,
+    )
+    results = read_run_results()
+    if not results:
+        tail = "\n".join((result.stdout or "").splitlines()[-15:])
+        raise WarehouseError(f"dbt test could not run:\n{tail}")
+    return Validation(
+        passed=[r for r in results if r["status"] == "pass"],
+        failed=[r for r in results if r["status"] in ("fail", "error")],
+        warned=[r for r in results if r["status"] == "warn"],
+        coverage_checks=read_relation(
+            settings, "activity_tracking_coverage", "order by check_name"
+        ),
+    )
+
+
 def current_as_of(settings: Settings) -> dt.date:
     _, rows = settings.query(
         f"select as_of_date from {_relation(settings, 'activity_metrics_current')}"

@@ -238,30 +238,9 @@ def _stamp(value: dt.datetime | None) -> str:
     return "nothing" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
 
 
-def cmd_compare_methods(args, settings: Settings) -> int:
-    as_of = args.as_of or api.current_as_of(settings)
-    start = as_of - dt.timedelta(days=args.days - 1)
-    rows = api.read_relation(
-        settings,
-        "activity_method_comparison",
-        "where date_day between %s and %s order by date_day",
-        (start, as_of),
-    )
-    if not rows:
-        first, last = api.data_range(settings)
-        raise WarehouseError(f"no comparison for {start}..{as_of}: the data covers {first}..{last}")
-    last_row = rows[-1]
-    stale_days = [row["date_day"] for row in rows if row["is_published_below_a_method"]]
-    lag = api.series_lag(settings)
-    touch_live = [row for row in rows if row["is_touch_log_live"]]
-    only = {
-        key[5:-6]: sum(row[key] for row in rows)
-        for key in last_row
-        if key.startswith("only_") and key.endswith("_users")
-    }
-    extra_vs_old = sum(row["combined_dau"] - row["transactional_dau"] for row in rows)
-    # exit 1 when the published series is behind its events or below a method
-    verdict = 1 if lag.is_behind or stale_days else 0
+def _comparison_reading(comparison: api.MethodComparison) -> tuple[str, str]:
+    """What the comparison means, in two sentences (the verdict itself is the API's)."""
+    lag, stale_days = comparison.lag, comparison.stale_days
     if lag.is_behind:
         reading = (
             "the published series is FROZEN: activity events loaded at "
@@ -269,10 +248,11 @@ def cmd_compare_methods(args, settings: Settings) -> int:
             f"through {_stamp(lag.series_applied_through)}); the last build stopped before "
             "the series: run `activity-metrics build`"
         )
-    elif not stale_days and extra_vs_old > 0:
+    elif not stale_days and comparison.extra_vs_old_method > 0:
         reading = (
             "combined >= the old method every day: good, the touch log catches activity "
-            f"the transactional tables miss ({extra_vs_old:,} user-days over the period)"
+            f"the transactional tables miss ({comparison.extra_vs_old_method:,} user-days over "
+            "the period)"
         )
     elif not stale_days:
         reading = "combined equals the old method: the touch log adds nothing (is it live?)"
@@ -281,26 +261,34 @@ def cmd_compare_methods(args, settings: Settings) -> int:
             f"combined is BELOW a method on {len(stale_days)} day(s) (first {stale_days[0]}): "
             "the published series is stale; run `activity-metrics backfill` for that period"
         )
-    if touch_live:
-        missed = sum(row["combined_dau"] - row["touch_log_dau"] for row in touch_live)
-        total = sum(row["combined_dau"] for row in touch_live)
+    if comparison.is_touch_log_live:
+        missed, total = comparison.touch_log_missed, comparison.touch_log_total
         touch_note = (
             f"the touch log alone misses {missed:,} of {total:,} active user-days "
             f"({_pct(missed / total if total else None)}) since it went live"
         )
     else:
         touch_note = "the touch log has no data in this period"
+    return reading, touch_note
+
+
+def cmd_compare_methods(args, settings: Settings) -> int:
+    comparison = api.compare_methods(settings, args.as_of or api.current_as_of(settings), args.days)
+    reading, touch_note = _comparison_reading(comparison)
+    # exit 1 when the published series is behind its events or below a method
+    verdict = 0 if comparison.is_healthy else 1
+    last_row = comparison.latest
     if args.json:
         print(
             json.dumps(
                 _jsonable(
                     {
-                        "period_start": start,
-                        "period_end": as_of,
+                        "period_start": comparison.start,
+                        "period_end": comparison.end,
                         "as_of": last_row,
-                        "stale_days": stale_days,
-                        "is_series_behind_events": lag.is_behind,
-                        "only_one_source_user_days": only,
+                        "stale_days": comparison.stale_days,
+                        "is_series_behind_events": comparison.lag.is_behind,
+                        "only_one_source_user_days": comparison.only_one_source_user_days,
                         "reading": reading,
                         "touch_log": touch_note,
                     }
@@ -309,7 +297,10 @@ def cmd_compare_methods(args, settings: Settings) -> int:
             )
         )
         return verdict
-    print(f"Old method vs touch log vs published, {start} to {as_of} ({len(rows)} days)")
+    print(
+        f"Old method vs touch log vs published, {comparison.start} to {comparison.end} "
+        f"({len(comparison.rows)} days)"
+    )
     print(f"\n  on {last_row['date_day']}{'':<8}published  old method  touch log")
     for metric, label in METRICS:
         print(
@@ -317,7 +308,7 @@ def cmd_compare_methods(args, settings: Settings) -> int:
             f"{last_row[f'transactional_{metric}']:>11,} {last_row[f'touch_log_{metric}']:>10,}"
         )
     print("\n  user-days seen by one source only, over the period:")
-    for source, count in sorted(only.items(), key=lambda item: -item[1]):
+    for source, count in sorted(comparison.only_one_source_user_days.items(), key=lambda i: -i[1]):
         print(f"    {source:<24} {count:>8,}")
     print(f"\n  reading: {reading}")
     print(f"  {touch_note}")
@@ -328,28 +319,11 @@ def cmd_compare_methods(args, settings: Settings) -> int:
 
 
 def cmd_validate(args, settings: Settings) -> int:
-    from .dbt_runner import read_run_results, run_dbt
-
     if not args.json:
         print("running the consistency and coverage tests (dbt test) ...")
-    # the weekly selection: every data test, the full-history reconciliations included
-    result = run_dbt(
-        ["test", "--selector", "validation", "--no-use-colors"],
-        settings.target,
-        _dbt_vars(args),
-        capture=True,
-    )
-    results = read_run_results()
-    if not results:
-        tail = "\n".join((result.stdout or "").splitlines()[-15:])
-        raise WarehouseError(f"dbt test could not run:\n{tail}")
-    failed = [r for r in results if r["status"] in ("fail", "error")]
-    warned = [r for r in results if r["status"] == "warn"]
-    coverage_warnings = [r for r in warned if "tracking_coverage" in r["unique_id"]]
-    notices = [r for r in warned if r not in coverage_warnings]
-    passed = [r for r in results if r["status"] == "pass"]
-    checks = api.read_relation(settings, "activity_tracking_coverage", "order by check_name")
-    healthy = not failed and not coverage_warnings
+    validation = api.validate(settings, _dbt_vars(args))
+    failed, warned, passed = validation.failed, validation.warned, validation.passed
+    notices, checks, healthy = validation.notices, validation.coverage_checks, validation.is_healthy
     if args.json:
         descriptions = _test_descriptions()
         print(

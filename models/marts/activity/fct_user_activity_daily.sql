@@ -42,7 +42,7 @@ counted_events as (
             source_name,
             activity_category,
             source_row_id
-        from {{ ref('int_activity_events_unioned') }}
+        from {{ ref('int_activity_events_counted') }}
         where {{ filter }}
         {% if not loop.last %}union{% endif %}
     {%- endfor %}

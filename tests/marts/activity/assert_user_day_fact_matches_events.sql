@@ -19,7 +19,7 @@ events_per_day as (
     select
         activity_date,
         count(*) as counted_events
-    from {{ ref('int_activity_events_unioned') }}
+    from {{ ref('int_activity_events_counted') }}
     group by activity_date
 
 )
