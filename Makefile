@@ -87,7 +87,8 @@ bench: install
 
 # Superset over the warehouse (PostgreSQL by default; ACTIVITY_TARGET=duckdb for the demo
 # file): installs it into .superset-venv from the lock file (once), bootstraps .superset/,
-# imports dashboards/superset/bundle, serves on 127.0.0.1:8088 (login admin / admin).
+# imports dashboards/superset/bundle, serves on 127.0.0.1:8088 (user admin; its secret is
+# generated at the first bootstrap and printed once, or taken from the environment).
 dashboard: install
 	$(BIN)/python dashboards/superset/manage.py all
 
