@@ -11,7 +11,13 @@ import pytest
 
 from activity_metrics.dbt_runner import run_dbt
 from activity_metrics.generator import GeneratorConfig, generate, write_duckdb, write_postgres
-from activity_metrics.warehouse import PROJECT_DIR, Settings, WarehouseError, warehouse_env
+from activity_metrics.warehouse import (
+    PROJECT_DIR,
+    Settings,
+    WarehouseError,
+    environment,
+    warehouse_env,
+)
 
 
 def postgres_or_skip() -> Settings:
@@ -134,18 +140,9 @@ def run_dbt_in_process(args, target, dbt_vars, env):
     command += ["--target", target, "--no-use-colors"]
     if dbt_vars:
         command += ["--vars", _json.dumps(dbt_vars)]
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
     output = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(output):
-            result = dbtRunner().invoke(command)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with environment(env), contextlib.redirect_stdout(output):
+        result = dbtRunner().invoke(command)
     text = output.getvalue()
     if result.exception is not None:
         text += f"\n{result.exception}"

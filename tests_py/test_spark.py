@@ -22,7 +22,7 @@ from test_incremental import cutoff, late_arrivals
 from test_metrics_exact import assert_matches_reference
 
 from activity_metrics.generator import ACTIVITY_TABLES, arrived_by, number_by_arrival
-from activity_metrics.warehouse import PROJECT_DIR, WarehouseError
+from activity_metrics.warehouse import PROJECT_DIR, WarehouseError, environment
 
 pytestmark = pytest.mark.spark
 # dbt's tests cost about a second each on Spark: the last build runs them (the invariants),
@@ -102,12 +102,8 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
     # the CLI reads the marts on Spark like on the other engines
     from activity_metrics import cli
 
-    os.environ.update(nightly.env)
-    try:
+    with environment(nightly.env):
         assert cli.main(["show", "--target", "spark", "--json"]) == 0
-    finally:
-        for key in nightly.env:
-            os.environ.pop(key, None)
     shown = capsys.readouterr().out
     ((dau,),) = nightly.query(
         f"select dau from {nightly.schema}.fct_active_users_daily "

@@ -45,7 +45,7 @@ from .generator import (
     write_duckdb,
     write_postgres,
 )
-from .warehouse import PROJECT_DIR, Settings, WarehouseError, warehouse_env
+from .warehouse import PROJECT_DIR, Settings, WarehouseError, environment, warehouse_env
 
 # users x days of the longest history; the shorter ones are its last half and quarter,
 # labelled 4y, 2y and 1y as they are at sizes M and L (at S and XS they are shorter).
@@ -107,17 +107,11 @@ class BenchWarehouse:
         (dbt's JVM opens the same embedded metastore)."""
         from . import spark
 
-        old = {k: os.environ.get(k) for k in self.env}
-        os.environ.update(self.env)
-        try:
-            yield spark
-        finally:
-            spark.release_spark()
-            for key, value in old.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        with environment(self.env):
+            try:
+                yield spark
+            finally:
+                spark.release_spark()
 
     def drop(self):
         if self.target == "spark":
@@ -179,20 +173,14 @@ class BenchWarehouse:
         return self.settings_query_all(sql)[0]
 
     def settings_query_all(self, sql: str):
-        old = {k: os.environ.get(k) for k in self.env}
-        os.environ.update(self.env)
-        try:
-            return self.settings.query(sql)[1]
-        finally:
-            if self.target == "spark":
-                from .spark import release_spark
+        with environment(self.env):
+            try:
+                return self.settings.query(sql)[1]
+            finally:
+                if self.target == "spark":
+                    from .spark import release_spark
 
-                release_spark()
-            for key, value in old.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+                    release_spark()
 
     def sql_statements(self, statements: list[str]) -> None:
         """Run statements on the warehouse (not timed)."""

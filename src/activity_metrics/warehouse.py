@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -146,6 +147,22 @@ class Settings:
             raise WarehouseError(_not_built(exc)) from exc
         finally:
             conn.close()
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str]):
+    """These environment variables set for the duration (the settings, the profile and the
+    Spark session read them), the previous values back afterwards."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def warehouse_env(target: str, raw_schema: str, schema: str, duckdb_path: str | None) -> dict:
