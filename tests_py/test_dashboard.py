@@ -1,8 +1,10 @@
 """The Superset dashboards, kept as code, in a real browser: the bundle imports twice
-without duplicates, every chart of every dashboard renders without an error, and the
-headline numbers equal activity_metrics_current, and the growth page draws the rows of
+without duplicates; every chart of every dashboard renders without an error; each filter
+bar has its filters; the headline numbers equal activity_metrics_current and show the
+as-of date; the series' first day is the date range's (the default, then a narrower one
+given in the URL); no table cell shows a raw float; the growth page draws the rows of
 fct_growth_accounting and fct_retention_cohorts (read from the chart data the browser
-received). Screenshots in target/screenshots/."""
+received). Screenshots in target/screenshots/, for review."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import socket
 import sqlite3
 import sys
 import time
+import urllib.parse
 
 import pytest
 from conftest import small_dataset
@@ -24,8 +27,19 @@ sys.path.insert(0, os.path.join(PROJECT_DIR, "dashboards", "superset"))
 import manage
 
 pytestmark = pytest.mark.postgres
-END = dt.date(2024, 8, 31)
+# the date range filters are relative to today (the last 90 days by default): data through
+# yesterday, as a nightly build has it
+TODAY = dt.datetime.now(dt.UTC).date()  # Superset's "today" (the server runs in UTC)
+END = TODAY - dt.timedelta(days=1)
 DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring", "activity-growth")
+FILTERS = {
+    "activity-headline": ["Date range"],
+    "activity-series": ["Date range"],
+    "activity-monitoring": ["Date range", "Source", "Row status"],
+    "activity-growth": ["Date range"],
+}
+# a number with more decimals than any formatted cell shows (0.949999988079071, -0.05006)
+RAW_FLOAT = re.compile(r"\d\.\d{5,}")
 SCREENSHOTS = os.path.join(PROJECT_DIR, "target", "screenshots")
 
 
@@ -76,13 +90,18 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
-    assert metadata_counts(home) == first == {"dbs": 1, "tables": 9, "slices": 18, "dashboards": 4}
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 9, "slices": 20, "dashboards": 4}
 
     (current,) = warehouse.query(
-        f"select dau, wau, mau, total_users, stickiness, dau_pct, mau_pct "
+        f"select dau, wau, mau, total_users, stickiness, dau_pct, wau_pct, mau_pct, as_of_date "
         f"from {warehouse.schema}.activity_metrics_current"
     )
-    dau, wau, mau, total_users, stickiness, dau_pct, mau_pct = current
+    dau, wau, mau, total_users, stickiness, dau_pct, wau_pct, mau_pct, as_of = current
+    assert as_of == END
+    ((first_day,),) = warehouse.query(
+        f"select min(date_day) from {warehouse.schema}.fct_active_users_daily"
+    )
+    assert first_day > TODAY - dt.timedelta(days=90)  # all inside the default range
     expected_headline = {
         "DAU": f"{dau:,}",
         "WAU": f"{wau:,}",
@@ -90,8 +109,10 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
         "Total users": f"{total_users:,}",
         "Stickiness": f"{stickiness * 100:.2f}%",
         "DAU share of users": f"{dau_pct * 100:.2f}%",
+        "WAU share of users": f"{wau_pct * 100:.2f}%",
         "MAU share of users": f"{mau_pct * 100:.2f}%",
     }
+    trendlines = {"DAU", "WAU", "MAU", "Stickiness", "Total users"}
 
     from playwright.sync_api import sync_playwright
 
@@ -133,31 +154,81 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             # generous: a loaded 2-core machine takes long for the first page
             page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=180_000)
             for slug in DASHBOARDS:
-                page.goto(f"{base}/superset/dashboard/{slug}/")
-                page.wait_for_selector(".dashboard-component-chart-holder", timeout=60_000)
-                holders = wait_for_charts(page)
-                errors = page.locator("[role=alert]").all_inner_texts()
-                assert not errors, (slug, errors)
-                shown = {}
+                drawn.clear()
+                holders = open_dashboard(page, f"{base}/superset/dashboard/{slug}/")
+                filters = page.locator('[data-test="filter-control-name"]').all_inner_texts()
+                assert [name.strip() for name in filters] == FILTERS[slug], slug
+                cells = page.locator(".dashboard-component-chart-holder td").all_inner_texts()
+                assert not [cell for cell in cells if RAW_FLOAT.search(cell)], (slug, cells)
+                shown, stamps = {}, {}
                 for i in range(holders.count()):
                     holder = holders.nth(i)
                     title = holder.inner_text().split("\n", 1)[0].strip()
                     numbers = holder.locator(".header-line").all_inner_texts()
                     if numbers:
                         shown[title] = numbers[0].strip()
+                    if title in trendlines:
+                        stamps[title] = holder.inner_text()
                 if slug == "activity-headline":
                     assert shown == expected_headline
+                    # the trendlines end on the as-of date, and say so
+                    assert set(stamps) == trendlines
+                    assert all(str(END) in text for text in stamps.values()), stamps
+                if slug == "activity-series":
+                    assert series_first_day(drawn) == first_day
                 if slug == "activity-growth":
                     assert_growth_drawn(warehouse, drawn)
                 time.sleep(2)  # let the line charts finish animating for the screenshot
                 page.screenshot(
                     path=os.path.join(SCREENSHOTS, f"superset_{slug}.png"), full_page=True
                 )
+            # a narrower date range (as a shared link carries it) moves the first day
+            drawn.clear()
+            since = 30
+            open_dashboard(page, series_url(base, since))
+            assert series_first_day(drawn) == TODAY - dt.timedelta(days=since)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert all("scarf" in url for url in blocked), blocked
+
+
+def open_dashboard(page, url):
+    """Open a dashboard and wait for its charts; no chart may show an error."""
+    page.goto(url)
+    page.wait_for_selector(".dashboard-component-chart-holder", timeout=60_000)
+    holders = wait_for_charts(page)
+    errors = page.locator("[role=alert]").all_inner_texts()
+    assert not errors, (url, errors)
+    return holders
+
+
+def series_url(base: str, since_days: int) -> str:
+    """The series dashboard with its date range set to the last `since_days` days, in
+    Superset's rison URL parameter for native filters."""
+    key = "NATIVE_FILTER-activity-series-date-range"
+    value = f'DATEADD(DATETIME("today"), -{since_days}, day) : today'
+    rison = (
+        f"({key}:(extraFormData:(time_range:'{value}'),filterState:(value:'{value}'),"
+        f"id:{key},ownState:()))"
+    )
+    return f"{base}/superset/dashboard/activity-series/?" + urllib.parse.urlencode(
+        {"native_filters": rison}
+    )
+
+
+def series_first_day(drawn) -> dt.date:
+    """The first day the DAU/WAU/MAU chart received."""
+    days = [
+        epoch_ms_day(row["date_day"])
+        for form_data, rows in drawn
+        if form_data.get("viz_type") == "echarts_timeseries_line"
+        and "wau" in form_data.get("metrics", [])
+        for row in rows
+    ]
+    assert days, [f.get("viz_type") for f, _ in drawn]
+    return min(days)
 
 
 def epoch_ms_day(value) -> dt.date:

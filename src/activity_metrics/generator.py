@@ -1,4 +1,6 @@
-"""Seeded synthetic data for the raw schema of docs/CONTRACT.md.
+"""Seeded synthetic data for the raw schema of docs/CONTRACT.md: a product that launches on
+the first generated day. One step per function (users, user-days, actions, each table), the
+transactional tables driven by one spec (SOURCES).
 
 Vectorised with numpy; loaded in bulk (DuckDB from Arrow, PostgreSQL with COPY).
 """
@@ -7,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,34 +105,10 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("operation_name", "str"),
     ],
 }
-# (table, actor column, timestamp column) of the transactional activity sources
-ACTIVITY_TABLES = {
-    "accounts": ("user_id", "created_at"),
-    "send_transactions": ("sender_user_id", "created_at"),
-    "payment_transactions": ("payer_user_id", "created_at"),
-    "conversions": ("user_id", "created_at"),
-    "p2p_trades": ("buyer_user_id", "created_at"),
-    "p2p_messages": ("sender_user_id", "created_at"),
-    "p2p_confirmations": ("user_id", "created_at"),
-    "user_achievements": ("user_id", "earned_at"),
-    "business_operations": ("operator_user_id", "created_at"),
-    "activity_touches": ("user_id", "touched_at"),
-}
-# DuckDB keeps some timestamps naive (meaning UTC) and some timestamptz, as the contract
-# allows: staging must handle both.
-DUCKDB_TZ_COLUMNS = {("activity_touches", "touched_at"), ("users", "last_activity_at")}
-# share of each transactional source among a day's actions
-SOURCE_MIX = {
-    "send_transactions": 0.32,
-    "payment_transactions": 0.2,
-    "conversions": 0.1,
-    "p2p_trades": 0.06,
-    "p2p_messages": 0.12,
-    "p2p_confirmations": 0.06,
-    "user_achievements": 0.04,
-    "business_operations": 0.1,
-}
 UNKNOWN_EVENT_TYPES = np.array(["biometric_unlock", "webhook_callback"])
+
+Column = tuple[np.ndarray, np.ndarray | None]  # values, null mask (None: no nulls)
+Table = dict[str, Column]
 
 
 @dataclass
@@ -155,7 +134,173 @@ class GeneratorConfig:
         return self.end_date or (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1))
 
 
-Table = dict[str, tuple[np.ndarray, np.ndarray | None]]  # column -> (values, null mask)
+@dataclass(frozen=True)
+class Period:
+    """The generated days: day 0 is the product's launch, day `days - 1` the end date."""
+
+    end_date: dt.date
+    days: int
+
+    @property
+    def start_us(self) -> int:
+        return _day_us(self.end_date - dt.timedelta(days=self.days - 1))
+
+    @property
+    def end_us(self) -> int:  # exclusive
+        return _day_us(self.end_date) + US_PER_DAY
+
+    def timestamps(self, rng: np.random.Generator, day: np.ndarray) -> np.ndarray:
+        """A time of each given day (offsets from day 0), in microseconds since the epoch."""
+        return self.start_us + day * US_PER_DAY + _time_of_day_us(rng, day.size)
+
+    def weekday(self, day: np.ndarray) -> np.ndarray:
+        """0 = Monday."""
+        return (_day_us(self.end_date) // US_PER_DAY - (self.days - 1 - day) + 3) % 7
+
+
+@dataclass(frozen=True)
+class Users:
+    ids: np.ndarray
+    signup_day: np.ndarray  # offset from day 0
+    created_us: np.ndarray
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Every transactional action: who, when, and the index of its source in SOURCES."""
+
+    user: np.ndarray
+    ts: np.ndarray
+    source: np.ndarray
+
+
+class Draws:
+    """The random values the source specs fill their other columns with."""
+
+    def __init__(self, rng, n_users, business_accounts, business_owners, rows_per_source):
+        self.rng = rng
+        self.n_users = n_users
+        self.business_accounts = business_accounts
+        self.business_owners = business_owners
+        self.rows_per_source = rows_per_source
+
+    def pick(self, values: list[str], n: int) -> Column:
+        return _pick(self.rng, values, n), None
+
+    def amount(self, mean_log: float, sigma: float, n: int) -> Column:
+        return np.round(self.rng.lognormal(mean_log, sigma, n), 2), None
+
+    def user(self, n: int, null_share: float = 0.0) -> Column:
+        mask = self.rng.random(n) < null_share if null_share else None
+        return self.rng.integers(1, self.n_users + 1, n), mask
+
+    def trade(self, n: int) -> Column:
+        return self.rng.integers(1, max(self.rows_per_source["p2p_trades"], 1) + 1, n), None
+
+    def merchant(self, n: int) -> Column:
+        merchants = self.business_accounts if self.business_accounts.size else np.ones(1, int)
+        return merchants[self.rng.integers(0, merchants.size, n)], None
+
+    def business_account(self, operator: np.ndarray) -> Column:
+        """The account an operator acts for: their own business account if they have
+        one, else one they are a teammate on."""
+        if not self.business_accounts.size:
+            return np.ones(operator.size, dtype=np.int64), None
+        own = np.zeros(self.n_users + 1, dtype=np.int64)
+        own[self.business_owners] = self.business_accounts
+        teammate = self.business_accounts[
+            self.rng.integers(0, self.business_accounts.size, operator.size)
+        ]
+        return np.where(own[operator] > 0, own[operator], teammate), None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A transactional table of the contract: its actor and timestamp columns, its share of
+    a day's actions, and how its other columns are drawn (a function of the draws and the
+    actors)."""
+
+    table: str
+    actor: str
+    timestamp: str
+    share: float
+    columns: Callable[[Draws, np.ndarray], dict[str, Column]]
+
+
+def _business_operations(d: Draws, actor: np.ndarray) -> dict[str, Column]:
+    return {
+        "business_account_id": d.business_account(actor),
+        "operation_type": d.pick(["payroll", "invoice", "bulk_send", "settings"], actor.size),
+    }
+
+
+SOURCES: tuple[SourceSpec, ...] = (
+    SourceSpec(
+        "send_transactions", "sender_user_id", "created_at", 0.32,
+        lambda d, a: {
+            "recipient_user_id": d.user(a.size, null_share=0.3),
+            "amount": d.amount(3, 1.2, a.size),
+            "currency": d.pick(["USD", "EUR", "COP", "USDT"], a.size),
+            "status": d.pick(["completed"] * 8 + ["failed", "pending"], a.size),
+        },
+    ),
+    SourceSpec(
+        "payment_transactions", "payer_user_id", "created_at", 0.2,
+        lambda d, a: {
+            "merchant_account_id": d.merchant(a.size),
+            "amount": d.amount(2.5, 1, a.size),
+            "currency": d.pick(["USD", "COP"], a.size),
+            "status": d.pick(["completed"] * 9 + ["failed"], a.size),
+        },
+    ),
+    SourceSpec(
+        "conversions", "user_id", "created_at", 0.1,
+        lambda d, a: {
+            "from_currency": d.pick(["USD", "COP"], a.size),
+            "to_currency": d.pick(["USDT", "EUR"], a.size),
+            "amount": d.amount(3, 1, a.size),
+            "status": d.pick(["completed"] * 9 + ["failed"], a.size),
+        },
+    ),
+    SourceSpec(
+        "p2p_trades", "buyer_user_id", "created_at", 0.06,
+        lambda d, a: {
+            "seller_user_id": d.user(a.size),
+            "status": d.pick(["open", "completed", "cancelled"], a.size),
+        },
+    ),
+    SourceSpec(
+        "p2p_messages", "sender_user_id", "created_at", 0.12,
+        lambda d, a: {"trade_id": d.trade(a.size)},
+    ),
+    SourceSpec(
+        "p2p_confirmations", "user_id", "created_at", 0.06,
+        lambda d, a: {
+            "trade_id": d.trade(a.size),
+            "confirmation_type": d.pick(["payment_sent", "payment_received", "released"], a.size),
+        },
+    ),
+    SourceSpec(
+        "user_achievements", "user_id", "earned_at", 0.04,
+        lambda d, a: {
+            "achievement_slug": d.pick(["first_send", "streak_7", "kyc_done", "p2p_pro"], a.size)
+        },
+    ),
+    SourceSpec(
+        "business_operations", "operator_user_id", "created_at", 0.1, _business_operations
+    ),
+)  # fmt: skip
+# (actor column, timestamp column) of every activity table of the contract
+ACTIVITY_TABLES = {
+    "accounts": ("user_id", "created_at"),
+    **{spec.table: (spec.actor, spec.timestamp) for spec in SOURCES},
+    "activity_touches": ("user_id", "touched_at"),
+}
+# DuckDB keeps some timestamps naive (meaning UTC) and some timestamptz, as the contract
+# allows: staging must handle both.
+DUCKDB_TZ_COLUMNS = {("activity_touches", "touched_at"), ("users", "last_activity_at")}
+# share of each transactional source among a day's actions
+SOURCE_MIX = {spec.table: spec.share for spec in SOURCES}
 
 
 def _day_us(day: dt.date) -> int:
@@ -168,37 +313,61 @@ def _time_of_day_us(rng: np.random.Generator, n: int) -> np.ndarray:
     return (hours * 3_600_000_000).astype(np.int64)
 
 
+def _pick(rng: np.random.Generator, values: list[str], n: int) -> np.ndarray:
+    return np.array(values)[rng.integers(0, len(values), n)]
+
+
+def _ids(n: int) -> np.ndarray:
+    return np.arange(1, n + 1, dtype=np.int64)
+
+
 def generate(config: GeneratorConfig) -> dict[str, Table]:
+    """The raw tables of the contract, numbered in arrival order: the steps below, each
+    a function of the previous ones' results."""
     rng = np.random.default_rng(config.seed)
-    n_users, n_days = config.users, config.days
-    end_day = config.resolved_end_date()
-    start_us = _day_us(end_day - dt.timedelta(days=n_days - 1))
-    end_us = _day_us(end_day) + US_PER_DAY  # exclusive
+    period = Period(config.resolved_end_date(), config.days)
+    users = draw_users(rng, config.users, period)
+    user_days = draw_user_days(rng, users, period)
+    actions = draw_actions(rng, user_days, period)
+    accounts = accounts_table(rng, users, period)
+    tables, mutations = source_tables(rng, actions, accounts, config.users)
+    mutations = {"accounts": (accounts["user_id"][0], accounts["created_at"][0]), **mutations}
+    touch_start = period.start_us + int(config.touch_log_start_fraction * period.days) * US_PER_DAY
+    touches, touched = touch_log(rng, config, period, user_days, mutations, touch_start)
+    app_last = app_last_activity(config, touched, mutations, touch_start)
+    tables.update(accounts=accounts, activity_touches=touches)
+    _add_dirty_rows(rng, tables, config.dirty_rate, config.users, period.end_us)
+    tables["users"] = users_table(rng, config, users, period, app_last)
+    return number_by_arrival({name: tables[name] for name in SCHEMA})
 
-    # users: 15% existed before the period; the rest sign up with growth
-    user_ids = np.arange(1, n_users + 1, dtype=np.int64)
-    pre = rng.random(n_users) < 0.15
-    signup_day = np.where(
-        pre,
-        -rng.integers(1, 365, n_users),
-        (rng.beta(1.6, 1.0, n_users) * n_days).astype(np.int64),
-    )
-    created = start_us + signup_day * US_PER_DAY + _time_of_day_us(rng, n_users)
-    is_staff = rng.random(n_users) < 0.003
-    is_test = rng.random(n_users) < 0.007
-    deleted_mask = rng.random(n_users) < 0.02
-    deleted = created + (rng.exponential(90, n_users) * US_PER_DAY).astype(np.int64)
-    deleted_null = ~deleted_mask | (deleted >= end_us)
 
-    # activity: heavy-tailed propensity, churn and resurrection
+def draw_users(rng: np.random.Generator, n_users: int, period: Period) -> Users:
+    """Sign-ups from the launch (day 0) on, more of them as the product grows: the
+    density of the sign-up day rises over the period (a Beta(1.6, 1) shape); the first
+    1% (the beta testers) sign up on launch day, so the series starts on day 0."""
+    signup_day = (rng.beta(1.6, 1.0, n_users) * period.days).astype(np.int64)
+    signup_day[: max(1, n_users // 100)] = 0
+    return Users(_ids(n_users), signup_day, period.timestamps(rng, signup_day))
+
+
+# share of a weekday's activity that still happens on each weekday (Monday first)
+WEEKDAY_ACTIVITY = np.array([1, 1, 1, 1, 0.95, 0.75, 0.65])
+
+
+def draw_user_days(
+    rng: np.random.Generator, users: Users, period: Period
+) -> tuple[np.ndarray, np.ndarray]:
+    """(user, day) pairs with activity, unique: a heavy-tailed propensity per user, a
+    first life from sign-up that ends in churn, a second one for the 15% who come back
+    (resurrection), fewer actives at weekends."""
+    n_users, n_days = users.ids.size, period.days
     propensity = np.clip(np.exp(rng.normal(-2.2, 1.1, n_users)), 0.003, 0.9)
-    life_start = np.maximum(signup_day, 0)
     life_len = np.maximum(1, rng.exponential(150, n_users).astype(np.int64))
     resurrect = rng.random(n_users) < 0.15
-    back_start = life_start + life_len + rng.exponential(60, n_users).astype(np.int64)
+    back_start = users.signup_day + life_len + rng.exponential(60, n_users).astype(np.int64)
     back_len = np.where(resurrect, rng.exponential(60, n_users).astype(np.int64) + 1, 0)
     period_user = np.concatenate([np.arange(n_users), np.arange(n_users)])
-    period_start = np.concatenate([life_start, back_start])
+    period_start = np.concatenate([users.signup_day, back_start])
     period_len = np.clip(
         np.concatenate([life_len, back_len]), 0, np.maximum(0, n_days - period_start)
     )
@@ -207,220 +376,159 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     ud_day = np.repeat(period_start, k) + (rng.random(k.sum()) * np.repeat(period_len, k)).astype(
         np.int64
     )
-    weekday = (np.datetime64(end_day) - (n_days - 1 - ud_day)).astype("datetime64[D]")
-    dow = (weekday.astype(np.int64) + 3) % 7  # 0 = Monday
-    keep = rng.random(ud_day.size) < np.array([1, 1, 1, 1, 0.95, 0.75, 0.65])[dow]
+    keep = rng.random(ud_day.size) < WEEKDAY_ACTIVITY[period.weekday(ud_day)]
     key = np.unique(ud_user[keep] * (n_days + 1) + ud_day[keep])
-    ud_user, ud_day = key // (n_days + 1), key % (n_days + 1)
+    return users.ids[key // (n_days + 1)], key % (n_days + 1)
 
-    # actions per active day: 1 + geometric, sources from SOURCE_MIX
+
+def draw_actions(
+    rng: np.random.Generator, user_days: tuple[np.ndarray, np.ndarray], period: Period
+) -> Actions:
+    """1 + a geometric number of actions per active day, each from a source drawn by
+    its share (SOURCES)."""
+    ud_user, ud_day = user_days
     n_actions = rng.geometric(0.45, ud_user.size)
-    act_user = np.repeat(ud_user, n_actions)
-    act_ts = (
-        start_us + np.repeat(ud_day, n_actions) * US_PER_DAY + _time_of_day_us(rng, act_user.size)
-    )
-    names = list(SOURCE_MIX)
-    act_source = rng.choice(len(names), act_user.size, p=np.array(list(SOURCE_MIX.values())))
+    user = np.repeat(ud_user, n_actions)
+    ts = period.timestamps(rng, np.repeat(ud_day, n_actions))
+    shares = np.array([spec.share for spec in SOURCES])
+    return Actions(user, ts, rng.choice(len(SOURCES), user.size, p=shares / shares.sum()))
 
-    tables: dict[str, Table] = {}
-    # every transactional action, per source: each one is an authenticated mutation
-    # that the app's middleware touches (the touch log is derived from these)
-    mutations: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def ids(n: int) -> np.ndarray:
-        return np.arange(1, n + 1, dtype=np.int64)
-
-    def pick(values: list[str], n: int) -> np.ndarray:
-        return np.array(values)[rng.integers(0, len(values), n)]
-
-    def none(n: int) -> np.ndarray:
-        return np.zeros(n, dtype=bool)
-
-    # accounts: a personal account at signup; 5% also open a business account
+def accounts_table(rng: np.random.Generator, users: Users, period: Period) -> Table:
+    """A personal account at sign-up; 5% also open a business account later."""
+    n_users = users.ids.size
     biz = rng.random(n_users) < 0.05
-    acc_user = np.concatenate([user_ids, user_ids[biz]])
-    acc_ts = np.concatenate(
-        [created, created[biz] + (rng.exponential(30, biz.sum()) * US_PER_DAY).astype(np.int64)]
+    user = np.concatenate([users.ids, users.ids[biz]])
+    later = (rng.exponential(30, int(biz.sum())) * US_PER_DAY).astype(np.int64)
+    ts = np.concatenate([users.created_us, users.created_us[biz] + later])
+    account_type = np.array(["personal"] * n_users + ["business"] * int(biz.sum()))
+    opened = ts < period.end_us
+    return {
+        "id": (_ids(int(opened.sum())), None),
+        "user_id": (user[opened], None),
+        "account_type": (account_type[opened], None),
+        "created_at": (ts[opened], None),
+    }
+
+
+def source_tables(
+    rng: np.random.Generator, actions: Actions, accounts: Table, n_users: int
+) -> tuple[dict[str, Table], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Every transactional table of SOURCES, and each one's (actor, timestamp) pairs:
+    each action is an authenticated mutation that the app's middleware touches."""
+    business = accounts["account_type"][0] == "business"
+    draws = Draws(
+        rng,
+        n_users,
+        accounts["id"][0][business],
+        accounts["user_id"][0][business],
+        {spec.table: int((actions.source == i).sum()) for i, spec in enumerate(SOURCES)},
     )
-    acc_type = np.array(["personal"] * n_users + ["business"] * int(biz.sum()))
-    in_range = acc_ts < end_us
-    acc_user, acc_ts, acc_type = acc_user[in_range], acc_ts[in_range], acc_type[in_range]
-    acc_ids = ids(acc_user.size)
-    mutations["accounts"] = (acc_user, acc_ts)
-    tables["accounts"] = {
-        "id": (acc_ids, None),
-        "user_id": (acc_user, None),
-        "account_type": (acc_type, None),
-        "created_at": (acc_ts, None),
-    }
-    business_accounts = acc_ids[acc_type == "business"]
-    business_owner = acc_user[acc_type == "business"]
-    merchants = business_accounts if business_accounts.size else acc_ids[:1]
+    tables: dict[str, Table] = {}
+    mutations = {}
+    for i, spec in enumerate(SOURCES):
+        chosen = actions.source == i
+        actor, ts = actions.user[chosen], actions.ts[chosen]
+        columns = {spec.actor: (actor, None), **spec.columns(draws, actor)}
+        columns.update({"id": (_ids(actor.size), None), spec.timestamp: (ts, None)})
+        tables[spec.table] = {name: columns[name] for name, _ in SCHEMA[spec.table]}
+        mutations[spec.table] = (actor, ts)
+    return tables, mutations
 
-    def actions(source: str) -> tuple[np.ndarray, np.ndarray]:
-        sel = act_source == names.index(source)
-        mutations[source] = (act_user[sel], act_ts[sel])
-        return mutations[source]
 
-    u, t = actions("send_transactions")
-    tables["send_transactions"] = {
-        "id": (ids(u.size), None),
-        "sender_user_id": (u, None),
-        "recipient_user_id": (rng.integers(1, n_users + 1, u.size), rng.random(u.size) < 0.3),
-        "amount": (np.round(rng.lognormal(3, 1.2, u.size), 2), None),
-        "currency": (pick(["USD", "EUR", "COP", "USDT"], u.size), None),
-        "status": (pick(["completed"] * 8 + ["failed", "pending"], u.size), None),
-        "created_at": (t, None),
-    }
-    u, t = actions("payment_transactions")
-    tables["payment_transactions"] = {
-        "id": (ids(u.size), None),
-        "payer_user_id": (u, None),
-        "merchant_account_id": (merchants[rng.integers(0, merchants.size, u.size)], None),
-        "amount": (np.round(rng.lognormal(2.5, 1, u.size), 2), None),
-        "currency": (pick(["USD", "COP"], u.size), None),
-        "status": (pick(["completed"] * 9 + ["failed"], u.size), None),
-        "created_at": (t, None),
-    }
-    u, t = actions("conversions")
-    tables["conversions"] = {
-        "id": (ids(u.size), None),
-        "user_id": (u, None),
-        "from_currency": (pick(["USD", "COP"], u.size), None),
-        "to_currency": (pick(["USDT", "EUR"], u.size), None),
-        "amount": (np.round(rng.lognormal(3, 1, u.size), 2), None),
-        "status": (pick(["completed"] * 9 + ["failed"], u.size), None),
-        "created_at": (t, None),
-    }
-    u, t = actions("p2p_trades")
-    n_trades = max(u.size, 1)
-    tables["p2p_trades"] = {
-        "id": (ids(u.size), None),
-        "buyer_user_id": (u, None),
-        "seller_user_id": (rng.integers(1, n_users + 1, u.size), None),
-        "status": (pick(["open", "completed", "cancelled"], u.size), None),
-        "created_at": (t, None),
-    }
-    u, t = actions("p2p_messages")
-    tables["p2p_messages"] = {
-        "id": (ids(u.size), None),
-        "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
-        "sender_user_id": (u, None),
-        "created_at": (t, None),
-    }
-    u, t = actions("p2p_confirmations")
-    tables["p2p_confirmations"] = {
-        "id": (ids(u.size), None),
-        "trade_id": (rng.integers(1, n_trades + 1, u.size), None),
-        "user_id": (u, None),
-        "confirmation_type": (pick(["payment_sent", "payment_received", "released"], u.size), None),
-        "created_at": (t, None),
-    }
-    u, t = actions("user_achievements")
-    tables["user_achievements"] = {
-        "id": (ids(u.size), None),
-        "user_id": (u, None),
-        "achievement_slug": (pick(["first_send", "streak_7", "kyc_done", "p2p_pro"], u.size), None),
-        "earned_at": (t, None),
-    }
-    u, t = actions("business_operations")
-    # business accounts' operators act: mostly the owner, sometimes a teammate
-    if business_accounts.size:
-        which = rng.integers(0, business_accounts.size, u.size)
-        owner_acts = rng.random(u.size) < 0.8
-        u = np.where(owner_acts, business_owner[which], u)
-        biz_acc = business_accounts[which]
-    else:
-        biz_acc = np.ones(u.size, dtype=np.int64)
-    mutations["business_operations"] = (u, t)
-    tables["business_operations"] = {
-        "id": (ids(u.size), None),
-        "business_account_id": (biz_acc, None),
-        "operator_user_id": (u, None),
-        "operation_type": (pick(["payroll", "invoice", "bulk_send", "settings"], u.size), None),
-        "created_at": (t, None),
-    }
-
-    # touch log: starts part-way through the period (the middleware shipped later);
-    # a login or session recovery on most active days, a mutation touch per action,
-    # kept only outside the 5-minute cooldown unless forced; plus non-counting reads.
-    touch_start = start_us + int(config.touch_log_start_fraction * n_days) * US_PER_DAY
+def touch_log(rng, config, period, user_days, mutations, touch_start):
+    """The touch log and the touches the app wrote (before an outage lost rows):
+    it starts part-way through the period (the middleware shipped later); a login or
+    session recovery on most active days, a mutation touch per action, kept only outside
+    the 5-minute cooldown unless forced; plus reads, which do not count."""
+    ud_user, ud_day = user_days
     login = rng.random(ud_user.size) < 0.85
-    login_ts = start_us + ud_day[login] * US_PER_DAY + _time_of_day_us(rng, int(login.sum()))
-    tracked = [
-        (src, mu, mt)
-        for src, (mu, mt) in mutations.items()
-        if src != config.middleware_missed_source
-    ]
-    t_user = np.concatenate([ud_user[login], *(mu for _, mu, _ in tracked)])
-    t_ts = np.concatenate([login_ts, *(mt for _, _, mt in tracked)])
+    n_login = int(login.sum())
+    login_ts = period.timestamps(rng, ud_day[login])
+    tracked = [mt for src, mt in mutations.items() if src != config.middleware_missed_source]
+    t_user = np.concatenate([ud_user[login], *(mu for mu, _ in tracked)])
+    t_ts = np.concatenate([login_ts, *(mt for _, mt in tracked)])
     t_type = np.concatenate(
         [
-            np.where(rng.random(int(login.sum())) < 0.8, "login", "session_recovery"),
-            np.full(t_user.size - int(login.sum()), "mutation"),
+            np.where(rng.random(n_login) < 0.8, "login", "session_recovery"),
+            np.full(t_user.size - n_login, "mutation"),
         ]
     )
-    in_period = (t_ts >= touch_start) & (t_ts < end_us)
+    in_period = (t_ts >= touch_start) & (t_ts < period.end_us)
     t_user, t_ts, t_type = t_user[in_period], t_ts[in_period], t_type[in_period]
     order = np.lexsort((t_ts, t_user))
     t_user, t_ts, t_type = t_user[order], t_ts[order], t_type[order]
-    forced = rng.random(t_user.size) < 0.02
-    kept = np.zeros(t_user.size, dtype=bool)
-    last_user, last_ts = -1, 0
-    for i, (usr, ts, force) in enumerate(
-        zip(t_user.tolist(), t_ts.tolist(), forced.tolist(), strict=True)
-    ):
-        if force or usr != last_user or ts - last_ts >= COOLDOWN_US:
-            kept[i] = True
-            last_user, last_ts = usr, ts
+    kept = _outside_cooldown(t_user, t_ts, rng.random(t_user.size) < 0.02)
     t_user, t_ts, t_type = t_user[kept], t_ts[kept], t_type[kept]
-    # users.last_activity_at: touch_last_activity moves it to each written touch; the
-    # backfill at deploy time set it from the transactional history before the touch log
-    app_last = np.full(n_users, np.iinfo(np.int64).min)
-    np.maximum.at(app_last, t_user - 1, t_ts)
+    touched = (t_user, t_ts)
+    # a touch-log outage loses the log rows (the field's UPDATE still ran)
+    day = (t_ts - period.start_us) // US_PER_DAY
+    outage = np.isin(day, np.array(config.touch_outage_days, int))
+    t_user, t_ts, t_type = t_user[~outage], t_ts[~outage], t_type[~outage]
+    reads = rng.random(t_user.size) < 0.1
+    t_user = np.concatenate([t_user, t_user[reads]])
+    t_ts = np.concatenate([t_ts, t_ts[reads] + 1_000_000])
+    t_type = np.concatenate([t_type, _pick(rng, ["query", "page_view"], int(reads.sum()))])
+    operations = ["sendMoney", "payMerchant", "convert", "createTrade", "sendMessage"]
+    op = np.where(t_type == "mutation", _pick(rng, operations, t_type.size), "")
+    table = {
+        "id": (_ids(t_user.size), None),
+        "user_id": (t_user, None),
+        "touched_at": (t_ts, None),
+        "event_type": (t_type, None),
+        "operation_name": (op, t_type != "mutation"),
+    }
+    return table, touched
+
+
+def _outside_cooldown(user: np.ndarray, ts: np.ndarray, forced: np.ndarray) -> np.ndarray:
+    """Which touches (sorted by user, time) the app writes: the first of a user, any
+    one 5 minutes or more after the user's last written touch, and the forced ones."""
+    kept = np.zeros(user.size, dtype=bool)
+    last_user, last_ts = -1, 0
+    for i, (usr, t, force) in enumerate(
+        zip(user.tolist(), ts.tolist(), forced.tolist(), strict=True)
+    ):
+        if force or usr != last_user or t - last_ts >= COOLDOWN_US:
+            kept[i] = True
+            last_user, last_ts = usr, t
+    return kept
+
+
+def app_last_activity(config, touched, mutations, touch_start) -> np.ndarray:
+    """users.last_activity_at as the app keeps it (min int64: never set): moved to each
+    written touch; set at deploy time from the transactional history before the touch
+    log, unless that backfill never ran."""
+    app_last = np.full(config.users, np.iinfo(np.int64).min)
+    np.maximum.at(app_last, touched[0] - 1, touched[1])
     if not config.backfill_never_ran:
         hist_u = np.concatenate([mu for mu, _ in mutations.values()])
         hist_t = np.concatenate([mt for _, mt in mutations.values()])
         before = hist_t < touch_start
         np.maximum.at(app_last, hist_u[before] - 1, hist_t[before])
-    # a touch-log outage loses the log rows (the field's UPDATE still ran)
-    outage = np.isin((t_ts - start_us) // US_PER_DAY, np.array(config.touch_outage_days, int))
-    t_user, t_ts, t_type = t_user[~outage], t_ts[~outage], t_type[~outage]
-    reads = rng.random(t_user.size) < 0.1
-    t_user = np.concatenate([t_user, t_user[reads]])
-    t_ts = np.concatenate([t_ts, t_ts[reads] + 1_000_000])
-    t_type = np.concatenate([t_type, pick(["query", "page_view"], int(reads.sum()))])
-    op = np.where(
-        t_type == "mutation",
-        pick(["sendMoney", "payMerchant", "convert", "createTrade", "sendMessage"], t_type.size),
-        "",
-    )
-    tables["activity_touches"] = {
-        "id": (ids(t_user.size), None),
-        "user_id": (t_user + 0, None),
-        "touched_at": (t_ts, None),
-        "event_type": (t_type, None),
-        "operation_name": (op, t_type != "mutation"),
-    }
+    return app_last
 
-    _add_dirty_rows(rng, tables, config.dirty_rate, n_users, end_us)
 
-    # the app's own last_activity_at, mostly in sync: some stale, some missing
+def users_table(rng, config, users: Users, period: Period, app_last: np.ndarray) -> Table:
+    """The users: a few staff and test users, 2% deleted, and the app's own
+    last_activity_at, mostly in sync (some stale, some missing)."""
+    n = users.ids.size
+    is_staff = rng.random(n) < 0.003
+    is_test = rng.random(n) < 0.007
+    deleted_mask = rng.random(n) < 0.02
+    deleted = users.created_us + (rng.exponential(90, n) * US_PER_DAY).astype(np.int64)
     has_activity = app_last > np.iinfo(np.int64).min
-    stale = rng.random(n_users) < config.stale_share
-    last = np.where(
-        stale, app_last - (rng.exponential(10, n_users) * US_PER_DAY).astype(np.int64), app_last
-    )
-    missing = ~has_activity | (rng.random(n_users) < config.missing_share)
-    tables["users"] = {
-        "id": (user_ids, None),
-        "created_at": (created, None),
+    stale = rng.random(n) < config.stale_share
+    lag = (rng.exponential(10, n) * US_PER_DAY).astype(np.int64)
+    missing = ~has_activity | (rng.random(n) < config.missing_share)
+    return {
+        "id": (users.ids, None),
+        "created_at": (users.created_us, None),
         "is_staff": (is_staff, None),
         "is_test": (is_test, None),
-        "deleted_at": (deleted, deleted_null),
-        "last_activity_at": (last, missing),
+        "deleted_at": (deleted, ~deleted_mask | (deleted >= period.end_us)),
+        "last_activity_at": (np.where(stale, app_last - lag, app_last), missing),
     }
-    return number_by_arrival({name: tables[name] for name in SCHEMA})
 
 
 def arrival_times(tables: dict[str, Table], delay_us=None) -> dict[str, np.ndarray]:

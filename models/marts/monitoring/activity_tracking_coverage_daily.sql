@@ -1,5 +1,6 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set validation_days = activity_metrics.checked_var('activity__validation_days') -%}
+{%- set threshold = activity_metrics.checked_var('activity__coverage_threshold') -%}
 
 {#-
     Does the app's own tracking see everyone who acted? Two coverages per
@@ -10,6 +11,8 @@
     - touch log: of the users active in the transactional tables, the share
       that also has a counted touch that day; null before the touch log's
       first day with data.
+    Each day carries the threshold the monitors hold the coverage to, and a
+    flag for a live touch-log day below it (the dashboards mark those days).
 -#}
 
 with
@@ -74,7 +77,7 @@ coverage_per_day as (
 
 ),
 
-final as (
+coverage_computed as (
 
     select
         coverage_per_day.date_day,
@@ -105,6 +108,19 @@ final as (
             as is_in_validation_window
     from coverage_per_day
     cross join touch_log_start
+
+),
+
+final as (
+
+    select
+        *,
+        cast({{ threshold }} as {{ activity_metrics.type_double() }})
+            as coverage_threshold,
+        coalesce(
+            is_touch_log_live and touch_log_coverage < {{ threshold }}, false
+        ) as is_touch_log_below_threshold
+    from coverage_computed
 
 )
 
