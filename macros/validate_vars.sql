@@ -100,6 +100,7 @@
         'activity__freshness_warn_hours': ['whole number', 1],
         'activity__freshness_error_hours': ['whole number', 1],
         'activity__coverage_threshold': ['share', none],
+        'activity__coverage_min_users_per_day': ['whole number', 0],
         'activity__postgres_work_mem': ['memory size', none],
         'activity__source_schema': ['identifier', none],
     }) -}}

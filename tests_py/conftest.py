@@ -10,13 +10,13 @@ import uuid
 import pytest
 
 from activity_metrics.dbt_runner import run_dbt
-from activity_metrics.generator import GeneratorConfig, generate, write_duckdb, write_postgres
+from activity_metrics.generator import GeneratorConfig, generate
+from activity_metrics.scratch import ScratchWarehouse
 from activity_metrics.warehouse import (
     PROJECT_DIR,
     Settings,
     WarehouseError,
     environment,
-    warehouse_env,
 )
 
 
@@ -32,31 +32,15 @@ def postgres_or_skip() -> Settings:
     return settings
 
 
-class Warehouse:
-    """One warehouse: a DuckDB file or a PostgreSQL schema pair of its own."""
+class Warehouse(ScratchWarehouse):
+    """One warehouse of the test's own (a DuckDB file or a PostgreSQL schema pair under a
+    unique name), with dbt runs that fail the test when dbt fails."""
 
     def __init__(self, target: str, tmp_path, name: str):
-        self.target = target
         suffix = f"{name}_{uuid.uuid4().hex[:8]}"
-        self.raw_schema = f"raw_{suffix}"
-        self.schema = f"analytics_{suffix}"
-        self.path = str(tmp_path / f"{suffix}.duckdb")
-        self.env = warehouse_env(target, self.raw_schema, self.schema, self.path)
-        self.settings = Settings(target)
-
-    def load(self, tables):
-        if self.target == "duckdb":
-            write_duckdb(tables, self.path, self.raw_schema)
-        elif self.target == "spark":
-            from activity_metrics.spark import write_spark
-
-            write_spark(tables, self.raw_schema)
-        else:
-            conn = self.settings.connect_postgres()
-            try:
-                write_postgres(tables, conn, self.raw_schema)
-            finally:
-                conn.close()
+        super().__init__(
+            target, f"raw_{suffix}", f"analytics_{suffix}", str(tmp_path / f"{suffix}.duckdb")
+        )
 
     def dbt(self, args, dbt_vars, expect_success=True):
         if self.target == "spark":
@@ -79,48 +63,6 @@ class Warehouse:
             **(extra_vars or {}),
         }
         return self.dbt(["build", *(["--full-refresh"] if full_refresh else [])], dbt_vars)
-
-    def query(self, sql):
-        if self.target == "spark":
-            from activity_metrics.spark import spark_session
-
-            return [tuple(row) for row in spark_session().sql(sql).collect()]
-        if self.target == "duckdb":
-            import duckdb
-
-            with duckdb.connect(self.path, read_only=True) as con:
-                return con.execute(sql).fetchall()
-        conn = self.settings.connect_postgres()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall() if cur.description else []
-        finally:
-            conn.commit()
-            conn.close()
-
-    def execute(self, sql):
-        if self.target == "duckdb":
-            import duckdb
-
-            with duckdb.connect(self.path) as con:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
-        else:
-            self.query(sql)
-
-    def drop(self):
-        if self.target == "spark":
-            from activity_metrics.spark import spark_session
-
-            for schema in (self.schema, self.raw_schema):
-                spark_session().sql(f"drop database if exists {schema} cascade")
-        if self.target == "postgres":
-            self.query(
-                f"drop schema if exists {self.schema} cascade; "
-                f"drop schema if exists {self.raw_schema} cascade"
-            )
 
 
 def run_dbt_in_process(args, target, dbt_vars, env):

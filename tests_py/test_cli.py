@@ -221,14 +221,17 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     # build lands them on their day, no backfill
     dau_sql = "select dau from {s}.fct_active_users_daily where date_day = '%s'"
     (dau_before,) = one_row(warehouse, dau_sql % late_day)
-    # each send is an authenticated mutation: the middleware touched it too
+    # each send is an authenticated mutation: the middleware touched it too (a touch row,
+    # and users.last_activity_at moved forward)
     insert = (
         "insert into {r}.send_transactions (id, sender_user_id, amount, currency, status, "
         "created_at) select {offset} + id, id, 1, 'USD', 'completed', "
         "timestamp '{day} 12:00:00' from {r}.users where id <= 40; "
         "insert into {r}.activity_touches (id, user_id, touched_at, event_type, "
         "operation_name) select {offset} + id, id, timestamp '{day} 12:00:00', 'mutation', "
-        "'sendMoney' from {r}.users where id <= 40"
+        "'sendMoney' from {r}.users where id <= 40; "
+        "update {r}.users set last_activity_at = timestamp '{day} 12:00:00' where id <= 40 "
+        "and (last_activity_at is null or last_activity_at < timestamp '{day} 12:00:00')"
     )
     warehouse.execute(insert.format(r=warehouse.raw_schema, offset=900000, day=late_day))
     if target == "duckdb":  # a reader during the build reads the published file

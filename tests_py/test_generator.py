@@ -73,6 +73,7 @@ def test_every_source_table_has_its_schema_and_its_actions():
     tables, mutations = source_tables(rng, actions, accounts, 500)
     assert list(tables) == [spec.table for spec in SOURCES]
     assert sum(t["id"][0].size for t in tables.values()) == actions.user.size
+    assert 0 < actions.session_only.mean() < 0.05  # a few session-only days
     for spec in SOURCES:
         table = tables[spec.table]
         assert list(table) == [name for name, _ in SCHEMA[spec.table]]

@@ -25,7 +25,7 @@ from conftest import run_results, small_dataset
 from reference import reference_activity
 from test_metrics_exact import assert_matches_reference
 
-from activity_metrics.dbt_runner import _command
+from activity_metrics.dbt_runner import dbt_command
 from activity_metrics.generator import (
     ACTIVITY_TABLES,
     US_PER_DAY,
@@ -191,7 +191,7 @@ def killed_build(warehouse, as_of: dt.date, model: str, terminate_backend=False)
     """`dbt build` as of a day, killed with SIGKILL as `model` starts to run; or, with
     terminate_backend, its PostgreSQL sessions terminated by the server instead
     (pg_terminate_backend: what an administrator or a failover does)."""
-    command = _command(
+    command = dbt_command(
         ["build", "--no-use-colors"],
         warehouse.target,
         {"activity__as_of_date": as_of.isoformat(), **ID_MARGIN},

@@ -701,6 +701,14 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def cmd_bench(args, settings: Settings) -> int:
+    from .benchmarks import run
+    from .warehouse import checked_project_dir
+
+    checked_project_dir()
+    return run(args)
+
+
 def _command(sub, name: str, summary: str, description: str, examples: list[str], **kw):
     """A subcommand with a one-line summary (in `activity-metrics --help`), a description
     and examples (in `activity-metrics <command> --help`)."""
@@ -894,11 +902,27 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--end", type=_date, default=None, metavar="YYYY-MM-DD", help="last day")
     backfill.set_defaults(func=cmd_backfill)
 
-    sub.add_parser(
+    bench = _command(
+        sub,
         "bench",
-        add_help=False,
-        help="benchmarks side by side, medians; writes BENCHMARKS.md (bench --help)",
+        "benchmarks side by side, medians; writes BENCHMARKS.md",
+        "Times the project's models against their contenders (the floor, the naive MAU,\n"
+        "MetricFlow's spine join, the old union, naive growth accounting), alternating\n"
+        "them, on generated datasets of a size; prints ratios measured in the same run.\n"
+        "Needs the dbt project (--project-dir): it reads the models' compiled SQL.",
+        ["bench --size S", "bench --size XS --target duckdb --parts full,rolling"],
     )
+    bench.add_argument(
+        "--project-dir",
+        default=None,
+        metavar="DIR",
+        help="the dbt project (default: $ACTIVITY_PROJECT_DIR, else the repository the "
+        "package was installed from)",
+    )
+    from .benchmarks import add_arguments as add_bench_arguments
+
+    add_bench_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
     gen = _command(
         sub,
         "generate",
@@ -946,10 +970,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["show", *argv]
-    if argv[0] == "bench":  # its own options: `activity-metrics bench --help`
-        from .bench import main as bench_main
-
-        return bench_main(argv[1:])
     try:  # shell completion: eval "$(register-python-argcomplete activity-metrics)"
         import argcomplete
 
@@ -960,7 +980,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "project_dir", None):
         os.environ["ACTIVITY_PROJECT_DIR"] = os.path.abspath(args.project_dir)
     try:
-        settings = Settings.from_env(args.target)
+        settings = Settings.from_env(getattr(args, "target", None))
         return args.func(args, settings)
     except RunLocked as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -24,7 +24,7 @@ def profiles_dir() -> str:
     return target_dir
 
 
-def _command(args: list[str], target: str, dbt_vars: dict | None) -> list[str]:
+def dbt_command(args: list[str], target: str, dbt_vars: dict | None) -> list[str]:
     command = [
         os.path.join(os.path.dirname(sys.executable), "dbt"),
         *args,
@@ -48,7 +48,7 @@ def run_dbt(
     capture: bool = False,
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
-        _command(args, target, dbt_vars),
+        dbt_command(args, target, dbt_vars),
         cwd=project_dir(),
         env={**os.environ, **(env or {})},
         capture_output=capture,
@@ -75,7 +75,7 @@ def run_dbt_with_progress(
     interactive = sys.stdout.isatty()
     started = time.time()
     with subprocess.Popen(
-        _command(command, target, dbt_vars),
+        dbt_command(command, target, dbt_vars),
         cwd=project_dir(),
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,

@@ -167,11 +167,13 @@ class Users:
 
 @dataclass(frozen=True)
 class Actions:
-    """Every transactional action: who, when, and the index of its source in SOURCES."""
+    """Every transactional action: who, when, and the index of its source in SOURCES;
+    and which user-days had none (a session only: a login, nothing written)."""
 
     user: np.ndarray
     ts: np.ndarray
     source: np.ndarray
+    session_only: np.ndarray  # per user-day
 
 
 class Draws:
@@ -333,7 +335,9 @@ def generate(config: GeneratorConfig) -> dict[str, Table]:
     tables, mutations = source_tables(rng, actions, accounts, config.users)
     mutations = {"accounts": (accounts["user_id"][0], accounts["created_at"][0]), **mutations}
     touch_start = period.start_us + int(config.touch_log_start_fraction * period.days) * US_PER_DAY
-    touches, touched = touch_log(rng, config, period, user_days, mutations, touch_start)
+    touches, touched = touch_log(
+        rng, config, period, user_days, actions.session_only, mutations, touch_start
+    )
     app_last = app_last_activity(config, touched, mutations, touch_start)
     tables.update(accounts=accounts, activity_touches=touches)
     _add_dirty_rows(rng, tables, config.dirty_rate, config.users, period.end_us)
@@ -350,6 +354,8 @@ def draw_users(rng: np.random.Generator, n_users: int, period: Period) -> Users:
     return Users(_ids(n_users), signup_day, period.timestamps(rng, signup_day))
 
 
+# share of active user-days with a session only (a login, no transactional action)
+SESSION_ONLY_SHARE = 0.02
 # share of a weekday's activity that still happens on each weekday (Monday first)
 WEEKDAY_ACTIVITY = np.array([1, 1, 1, 1, 0.95, 0.75, 0.65])
 
@@ -385,13 +391,17 @@ def draw_actions(
     rng: np.random.Generator, user_days: tuple[np.ndarray, np.ndarray], period: Period
 ) -> Actions:
     """1 + a geometric number of actions per active day, each from a source drawn by
-    its share (SOURCES)."""
+    its share (SOURCES); 2% of active days are a session only (no action): only the
+    touch log sees those, once it is live."""
     ud_user, ud_day = user_days
     n_actions = rng.geometric(0.45, ud_user.size)
+    session_only = rng.random(ud_user.size) < SESSION_ONLY_SHARE
+    n_actions[session_only] = 0
     user = np.repeat(ud_user, n_actions)
     ts = period.timestamps(rng, np.repeat(ud_day, n_actions))
     shares = np.array([spec.share for spec in SOURCES])
-    return Actions(user, ts, rng.choice(len(SOURCES), user.size, p=shares / shares.sum()))
+    source = rng.choice(len(SOURCES), user.size, p=shares / shares.sum())
+    return Actions(user, ts, source, session_only)
 
 
 def accounts_table(rng: np.random.Generator, users: Users, period: Period) -> Table:
@@ -436,13 +446,14 @@ def source_tables(
     return tables, mutations
 
 
-def touch_log(rng, config, period, user_days, mutations, touch_start):
-    """The touch log and the touches the app wrote (before an outage lost rows):
-    it starts part-way through the period (the middleware shipped later); a login or
-    session recovery on most active days, a mutation touch per action, kept only outside
-    the 5-minute cooldown unless forced; plus reads, which do not count."""
+def touch_log(rng, config, period, user_days, session_only, mutations, touch_start):
+    """The touch log and the touches the app wrote (before an outage lost rows): it
+    starts part-way through the period (the middleware shipped later); a login or session
+    recovery on most active days (on every session-only day), a mutation touch per
+    action, kept only outside the 5-minute cooldown unless forced; plus reads, which do
+    not count."""
     ud_user, ud_day = user_days
-    login = rng.random(ud_user.size) < 0.85
+    login = (rng.random(ud_user.size) < 0.85) | session_only
     n_login = int(login.sum())
     login_ts = period.timestamps(rng, ud_day[login])
     tracked = [mt for src, mt in mutations.items() if src != config.middleware_missed_source]

@@ -82,8 +82,7 @@ touch_log_days_ranked as (
             order by touch_log_coverage asc, date_day asc
         ) as worst_rank
     from coverage_daily
-    where is_touch_log_live
-        and touch_log_coverage is not null
+    where is_touch_log_day_judged
 
 ),
 

@@ -1,6 +1,7 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set validation_days = activity_metrics.checked_var('activity__validation_days') -%}
 {%- set threshold = activity_metrics.checked_var('activity__coverage_threshold') -%}
+{%- set min_users = activity_metrics.checked_var('activity__coverage_min_users_per_day') -%}
 
 {#-
     Does the app's own tracking see everyone who acted? Two coverages per
@@ -11,8 +12,10 @@
     - touch log: of the users active in the transactional tables, the share
       that also has a counted touch that day; null before the touch log's
       first day with data.
-    Each day carries the threshold the monitors hold the coverage to, and a
-    flag for a live touch-log day below it (the dashboards mark those days).
+    Each day carries the threshold the monitors hold the coverage to, whether
+    the touch log's day is judged alone (live, and at least
+    activity__coverage_min_users_per_day eligible users), and a flag for a
+    judged day below the threshold (the dashboards mark those days).
 -#}
 
 with
@@ -111,16 +114,26 @@ coverage_computed as (
 
 ),
 
+coverage_judged as (
+
+    select
+        *,
+        is_touch_log_live
+        and touch_log_coverage is not null
+        and transactional_users >= {{ min_users }} as is_touch_log_day_judged
+    from coverage_computed
+
+),
+
 final as (
 
     select
         *,
         cast({{ threshold }} as {{ activity_metrics.type_double() }})
             as coverage_threshold,
-        coalesce(
-            is_touch_log_live and touch_log_coverage < {{ threshold }}, false
-        ) as is_touch_log_below_threshold
-    from coverage_computed
+        is_touch_log_day_judged
+        and touch_log_coverage < {{ threshold }} as is_touch_log_below_threshold
+    from coverage_judged
 
 )
 

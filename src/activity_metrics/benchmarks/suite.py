@@ -24,429 +24,33 @@ Contenders (each on the same warehouse and data):
 
 from __future__ import annotations
 
-import contextlib
+import argparse
 import datetime as dt
-import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 
-from .dbt_runner import _command, profiles_dir
-from .generator import (
-    ACTIVITY_TABLES,
-    US_PER_DAY,
-    GeneratorConfig,
-    arrival_times,
-    generate,
-    write_duckdb,
-    write_postgres,
+from ..generator import ACTIVITY_TABLES, US_PER_DAY, GeneratorConfig, arrival_times, generate
+from ..warehouse import Settings, WarehouseError, project_dir
+from .contenders import (
+    compiled_model_sql,
+    floor_sql,
+    growth_seconds_in_last_build,
+    metricflow_spine_sql,
+    naive_growth_sql,
+    naive_mau_sql,
+    snapshot_sql,
+    spine_join_sql,
+    union_sql,
 )
-from .warehouse import PROJECT_DIR, Settings, WarehouseError, environment, warehouse_env
+from .runner import BenchWarehouse, Timing, result_rows
 
 # users x days of the longest history; the shorter ones are its last half and quarter,
 # labelled 4y, 2y and 1y as they are at sizes M and L (at S and XS they are shorter).
 # XS is the CI smoke size: it proves the benchmark runs, its timings mean nothing.
 SIZES = {"XS": (1_000, 60), "S": (10_000, 365), "M": (200_000, 1460), "L": (1_000_000, 1460)}
 HISTORY_LABELS = ("1y", "2y", "4y")
-
-
-@dataclass
-class Timing:
-    seconds: list[float] = field(default_factory=list)
-    peak_mb: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def peak(self) -> float:
-        return max(self.peak_mb) if self.peak_mb else float("nan")
-
-
-class BenchWarehouse:
-    """A warehouse of its own (DuckDB file or PostgreSQL schemas) for one dataset."""
-
-    def __init__(self, target: str, name: str):
-        self.target = target
-        self.raw_schema = f"raw_bench_{name}"
-        self.schema = f"analytics_bench_{name}"
-        self.path = os.path.join(PROJECT_DIR, "target", "bench", f"{name}.duckdb")
-        if target == "duckdb":
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        self.env = warehouse_env(target, self.raw_schema, self.schema, self.path)
-        if target == "spark":  # a metastore of the bench's own
-            self.env["ACTIVITY_SPARK_DIR"] = os.path.join(PROJECT_DIR, "target", "bench", "spark")
-        self.settings = Settings(target)
-
-    def load(self, tables, append=False):
-        if self.target == "spark":
-            with self._spark() as spark:
-                spark.write_spark(tables, self.raw_schema, append=append)
-            return
-        if self.target == "duckdb":
-            if os.path.exists(self.path) and not append:
-                os.remove(self.path)
-            write_duckdb(tables, self.path, self.raw_schema, append=append)
-        else:
-            if not append:
-                self.drop()
-            conn = self.settings.connect_postgres()
-            try:
-                write_postgres(tables, conn, self.raw_schema, append=append)
-            finally:
-                conn.close()
-
-    @contextlib.contextmanager
-    def _spark(self):
-        """This process's SparkSession on the bench's metastore, let go of afterwards
-        (dbt's JVM opens the same embedded metastore)."""
-        from . import spark
-
-        with environment(self.env):
-            try:
-                yield spark
-            finally:
-                spark.release_spark()
-
-    def drop(self):
-        if self.target == "spark":
-            with self._spark() as spark:
-                for schema in (self.schema, self.raw_schema):
-                    spark.spark_session().sql(f"drop database if exists {schema} cascade")
-            return
-        if self.target == "postgres":
-            conn = self.settings.connect_postgres()
-            with conn.cursor() as cur:
-                cur.execute(f"drop schema if exists {self.schema} cascade")
-                cur.execute(f"drop schema if exists {self.raw_schema} cascade")
-            conn.commit()
-            conn.close()
-        elif os.path.exists(self.path):
-            os.remove(self.path)
-
-    def run(self, command: list[str], timeout: float | None = None) -> tuple[float, float]:
-        """A command in a child process: (seconds, peak RSS of the child in MB). Past the
-        timeout the child is killed and the result is (inf, nan): a lower bound."""
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env={**os.environ, **self.env, "DBT_PROFILES_DIR": profiles_dir()},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            self.last_output = ""
-            return float("inf"), float("nan")
-        seconds = time.perf_counter() - started
-        if proc.returncode != 0:
-            tail = "\n".join(output.splitlines()[-25:])
-            raise WarehouseError(f"benchmark step failed: {' '.join(command[:4])}\n{tail}")
-        self.last_output = output
-        reported = dict(
-            line.split(" ", 1)
-            for line in output.splitlines()
-            if line.startswith(("SECONDS ", "PEAK_MB "))
-        )
-        peak = float(reported.get("PEAK_MB", "nan"))
-        if command[:1] == ["/usr/bin/time"]:
-            peak = float(output.strip().splitlines()[-1]) / 1024  # %M: max RSS in KB
-        return float(reported.get("SECONDS", seconds)), peak
-
-    def dbt(self, args: list[str], as_of: dt.date) -> tuple[float, float]:
-        command = _command(args, self.target, {"activity__as_of_date": as_of.isoformat()})
-        if os.path.exists("/usr/bin/time"):  # GNU time: the peak RSS of dbt itself
-            command = ["/usr/bin/time", "-f", "%M", *command]
-        return self.run(command)
-
-    def settings_query(self, sql: str):
-        return self.settings_query_all(sql)[0]
-
-    def settings_query_all(self, sql: str):
-        with environment(self.env):
-            try:
-                return self.settings.query(sql)[1]
-            finally:
-                if self.target == "spark":
-                    from .spark import release_spark
-
-                    release_spark()
-
-    def sql_statements(self, statements: list[str]) -> None:
-        """Run statements on the warehouse (not timed)."""
-        conn = self.settings.connect_postgres()
-        try:
-            with conn.cursor() as cur:
-                for statement in statements:
-                    cur.execute(statement)
-            conn.commit()
-        finally:
-            conn.close()
-
-    def sql(self, sql: str, timeout: float | None = None) -> tuple[float, float]:
-        self.env["BENCH_TIMEOUT_SECONDS"] = str(timeout or 0)
-        return self.run(
-            [sys.executable, "-m", "activity_metrics.bench", "--sql-worker", sql], timeout
-        )
-
-
-def _own_peak_mb() -> float:
-    """VmHWM of this process (ru_maxrss would include the parent's pages from before exec)."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def sql_worker(sql: str) -> None:
-    """Child process: run one query against the warehouse of the environment, fetch all."""
-    settings = Settings.from_env(os.environ.get("ACTIVITY_TARGET"))
-    if settings.target == "postgres":
-        conn = settings.connect_postgres()
-        with conn.cursor() as cur:
-            cur.execute("set time zone 'UTC'")
-            cur.execute(f"set work_mem = '{os.environ.get('BENCH_WORK_MEM', '256MB')}'")
-            # a killed client does not stop its query: let the server stop it too
-            timeout_s = float(os.environ.get("BENCH_TIMEOUT_SECONDS", "0"))
-            timeout_ms = int((timeout_s + 5) * 1000) if timeout_s else 0
-            cur.execute(f"set statement_timeout = {timeout_ms}")
-            started = time.perf_counter()
-            cur.execute(sql)
-            rows = cur.fetchall()
-            seconds = time.perf_counter() - started
-        conn.close()
-    elif settings.target == "spark":
-        from .spark import spark_session
-
-        session = spark_session()
-        started = time.perf_counter()
-        rows = [tuple(row) for row in session.sql(sql).collect()]
-        seconds = time.perf_counter() - started
-    else:
-        import duckdb
-
-        with duckdb.connect(settings.duckdb_path, read_only=True) as con:
-            started = time.perf_counter()
-            rows = con.execute(sql).fetchall()
-            seconds = time.perf_counter() - started
-    # the query's own time (connecting and starting Python are not the query's cost)
-    print("SECONDS", seconds)
-    print("PEAK_MB", _own_peak_mb())
-    print("ROWS", json.dumps(sorted(rows, key=str), default=str))
-
-
-def counted_raw_rows_sql(raw: str, since: dt.date | None = None) -> str:
-    """Every counted raw activity row (actor, UTC timestamp), read straight from the raw
-    tables: the union of sources that every naive method starts from."""
-    branches = " union all ".join(
-        f"select {actor} as user_id, {ts} as occurred_at from {raw}.{table} "
-        f"where {ts} is not null"
-        + (f" and {ts} >= timestamp '{since}'" if since else "")
-        + (
-            " and event_type in ('login', 'session_recovery', 'mutation')"
-            if table == "activity_touches"
-            else ""
-        )
-        for table, (actor, ts) in ACTIVITY_TABLES.items()
-    )
-    return (
-        f"select activity.user_id, cast(activity.occurred_at as date) as activity_date "
-        f"from ({branches}) as activity inner join {raw}.users on activity.user_id = users.id "
-        "where not coalesce(users.is_staff, false) and not coalesce(users.is_test, false)"
-    )
-
-
-def floor_sql(raw: str, as_of: dt.date) -> str:
-    """The least any exact method must do: read every raw row once and count the
-    distinct user-days (UTC) through the as-of date."""
-    return (
-        "select count(*) from (select distinct user_id, activity_date "
-        f"from ({counted_raw_rows_sql(raw)}) as counted "
-        f"where activity_date <= date '{as_of}') as user_days"
-    )
-
-
-def naive_mau_sql(raw: str, first: dt.date, as_of: dt.date) -> str:
-    """The naive MAU series: the union of the raw tables joined to a date spine, and a
-    count(distinct) per day (what a dashboard without this project runs)."""
-    n_days = (as_of - first).days + 1
-    spine = " union all ".join(
-        f"select date '{first + dt.timedelta(days=i)}' as date_day" for i in range(n_days)
-    )
-    return (
-        f"select spine.date_day, count(distinct counted.user_id) as mau from ({spine}) as spine "
-        f"inner join ({counted_raw_rows_sql(raw)}) as counted "
-        "on counted.activity_date <= spine.date_day "
-        "and counted.activity_date > spine.date_day - 30 "
-        "group by spine.date_day"
-    )
-
-
-def snapshot_sql(schema: str, as_of: dt.date) -> str:
-    return (
-        "select "
-        + ", ".join(
-            f"sum(case when last_activity_date > date '{as_of - dt.timedelta(days=n)}' "
-            f"then 1 else 0 end) as active_{n}d"
-            for n in (1, 7, 30)
-        )
-        + f" from {schema}.user_last_activity where last_activity_date <= date '{as_of}'"
-    )
-
-
-def union_sql(raw: str, as_of: dt.date) -> str:
-    """The app's old method: a distinct union of every activity table, per window."""
-    start = as_of - dt.timedelta(days=29)
-    end = as_of + dt.timedelta(days=1)
-    branches = " union all ".join(
-        f"select {actor} as user_id, {ts} as occurred_at from {raw}.{table} "
-        f"where {ts} >= timestamp '{start}' and {ts} < timestamp '{end}'"
-        + (
-            " and event_type in ('login', 'session_recovery', 'mutation')"
-            if table == "activity_touches"
-            else ""
-        )
-        for table, (actor, ts) in ACTIVITY_TABLES.items()
-    )
-    windows = ", ".join(
-        f"count(distinct case when occurred_at >= timestamp '{as_of - dt.timedelta(days=n - 1)}' "
-        f"then activity.user_id end) as active_{n}d"
-        for n in (1, 7, 30)
-    )
-    return (
-        f"select {windows} from ({branches}) as activity inner join {raw}.users "
-        "on activity.user_id = users.id "
-        "where not coalesce(users.is_staff, false) and not coalesce(users.is_test, false)"
-    )
-
-
-def _median_row(timing: Timing) -> str:
-    return f"{timing.median:9.3f} s  (runs: {', '.join(f'{t:.3f}' for t in timing.seconds)})"
-
-
-def _rows(output: str):
-    line = next(line for line in output.splitlines() if line.startswith("ROWS "))
-    return json.loads(line[5:])
-
-
-def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.date) -> str:
-    """The compiled select of a model (its full-refresh branch), e.g. activity/fct_x."""
-    model = model_path.rsplit("/", 1)[-1]
-    warehouse.dbt(["compile", "--select", model, "--full-refresh"], as_of)
-    path = os.path.join(
-        PROJECT_DIR, f"target/compiled/activity_metrics/models/marts/{model_path}.sql"
-    )
-    with open(path) as fh:
-        return fh.read()
-
-
-GROWTH_MODELS = ("fct_growth_accounting", "fct_retention_cohorts")
-
-
-def growth_seconds_in_last_build() -> float:
-    """Execution time of the growth-accounting models in the last dbt run (run results)."""
-    with open(os.path.join(PROJECT_DIR, "target", "run_results.json")) as fh:
-        results = json.load(fh)["results"]
-    return sum(
-        r["execution_time"]
-        for r in results
-        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in GROWTH_MODELS
-    )
-
-
-def naive_growth_sql(schema: str, as_of: dt.date) -> str:
-    """Growth accounting per day, ISO week and month (the same table as the model) the
-    naive way: every user crossed with every period, each cell flagged active or not,
-    then lag() per user over all of them (O(users x periods), what a quick dbt model or
-    a notebook does)."""
-    periods = " union all ".join(
-        f"select distinct '{kind}' as period_type, user_id, "
-        f"cast(date_trunc('{kind}', activity_date) as date) as period_start "
-        f"from {schema}.fct_user_activity_daily where activity_date <= date '{as_of}'"
-        for kind in ("day", "week", "month")
-    )
-    return f"""
-with user_periods as ({periods}),
-periods as (select distinct period_type, period_start from user_periods),
-users as (select distinct user_id from user_periods),
-grid as (
-    select periods.period_type, periods.period_start, users.user_id,
-        user_periods.user_id is not null as is_active
-    from periods cross join users
-    left join user_periods
-        on user_periods.period_type = periods.period_type
-        and user_periods.period_start = periods.period_start
-        and user_periods.user_id = users.user_id
-),
-flagged as (
-    select period_type, period_start, is_active,
-        coalesce(lag(is_active) over (
-            partition by period_type, user_id order by period_start), false) as was_active,
-        coalesce(max(case when is_active then 1 else 0 end) over (
-            partition by period_type, user_id order by period_start
-            rows between unbounded preceding and 1 preceding), 0) as active_before
-    from grid
-)
-select period_type, period_start,
-    sum(case when is_active then 1 else 0 end) as active_users,
-    sum(case when is_active and active_before = 0 then 1 else 0 end) as new_users,
-    sum(case when is_active and was_active then 1 else 0 end) as retained_users,
-    sum(case when is_active and not was_active and active_before = 1 then 1 else 0 end)
-        as resurrected_users,
-    sum(case when not is_active and was_active then 1 else 0 end) as churned_users
-from flagged
-group by period_type, period_start
-"""
-
-
-def spine_join_sql(schema: str, first: dt.date, as_of: dt.date) -> str:
-    """What MetricFlow's cumulative metrics compile to (a day spine joined to every
-    user-day of its window, then a distinct count per day), for an engine MetricFlow
-    does not support (Spark); the same column names as its query."""
-    return (
-        "select spine.date_day as metric_time__day, "
-        "count(distinct case when facts.activity_date > date_sub(spine.date_day, 7) "
-        "then facts.user_id end) as wau_cumulative, "
-        "count(distinct facts.user_id) as mau_cumulative "
-        f"from (select explode(sequence(date '{first}', date '{as_of}')) as date_day) as spine "
-        f"inner join {schema}.fct_user_activity_daily as facts "
-        "on facts.activity_date <= spine.date_day "
-        "and facts.activity_date > date_sub(spine.date_day, 30) "
-        "group by spine.date_day"
-    )
-
-
-def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
-    mf = os.path.join(os.path.dirname(sys.executable), "mf")
-    warehouse.run(
-        [
-            mf,
-            "query",
-            "--metrics",
-            "wau_cumulative,mau_cumulative",
-            "--group-by",
-            "metric_time__day",
-            "--start-time",
-            first.isoformat(),
-            "--end-time",
-            as_of.isoformat(),
-            "--explain",
-        ]
-    )
-    text = warehouse.last_output
-    start = text.index("\n", text.index("SQL (remove --explain")) + 1
-    return text[start:].strip()
 
 
 def history_slice(tables, first_day: dt.date, before_day: dt.date | None = None, on_day=None):
@@ -558,12 +162,12 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         )
         for _ in range(runs):
             timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
-            sweep_rows = _rows(big.last_output)
+            sweep_rows = result_rows(big.last_output)
             if results.get(spine_name, Timing([0.0])).seconds[-1] == float("inf"):
                 continue  # timed out once: a lower bound, not worth repeating
             timed(spine_name, lambda: big.sql(spine_q, timeout))
             if big.last_output:
-                spine_rows = _rows(big.last_output)
+                spine_rows = result_rows(big.last_output)
 
         def normalise(rows):
             # the spine join has no row (or a null) for a day whose window holds nobody
@@ -585,13 +189,13 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         naive_growth_rows = growth_equal = None
         for _ in range(runs):
             timed("growth accounting (ours)", lambda: big.sql(growth_q))
-            growth_rows = _rows(big.last_output)
+            growth_rows = result_rows(big.last_output)
             naive_name = "growth accounting: naive users x periods"
             if results.get(naive_name, Timing([0.0])).seconds[-1] == float("inf"):
                 continue
             timed(naive_name, lambda: big.sql(naive_growth_q, timeout))
             if big.last_output:
-                naive_growth_rows = _rows(big.last_output)
+                naive_growth_rows = result_rows(big.last_output)
         if naive_growth_rows is not None:
             naive = {
                 (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in naive_growth_rows
@@ -622,7 +226,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
             if results.get("naive MAU series", Timing([0.0])).seconds[-1] != float("inf"):
                 timed("naive MAU series", lambda: big.sql(naive_q, timeout))
                 if big.last_output:
-                    naive_rows = _rows(big.last_output)
+                    naive_rows = result_rows(big.last_output)
         if naive_rows is not None:
             published = big.settings_query_all(
                 f"select date_day, mau from {big.schema}.fct_active_users_daily "
@@ -654,12 +258,12 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
                 "snapshot: one line on user_last_activity",
                 lambda: big.sql(snapshot_sql(big.schema, last_day)),
             )
-            snapshot_rows = _rows(big.last_output)
+            snapshot_rows = result_rows(big.last_output)
             timed(
                 "snapshot: union of all tables",
                 lambda: big.sql(union_sql(big.raw_schema, last_day)),
             )
-            union_rows = _rows(big.last_output)
+            union_rows = result_rows(big.last_output)
         snapshot_equal = [tuple(int(v) for v in r) for r in snapshot_rows] == [
             tuple(int(v) for v in r) for r in union_rows
         ]
@@ -838,28 +442,35 @@ def machine() -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
+def _parts(value: str) -> set[str]:
+    parts = {part.strip() for part in value.split(",")} | {"full"}
+    if not parts <= set(PARTS):
+        raise argparse.ArgumentTypeError(f"unknown part {', '.join(sorted(parts - set(PARTS)))}")
+    return parts
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["--sql-worker"]:
-        sql_worker(argv[1])
-        return 0
-    parser = argparse.ArgumentParser(prog="activity-metrics bench", description=__doc__)
-    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `activity-metrics bench` (the CLI's parser holds them)."""
+    parser.add_argument(
+        "--size", choices=sorted(SIZES), default="S", help="dataset size (default S)"
+    )
     parser.add_argument(
         "--target",
+        dest="engines",
         choices=["duckdb", "postgres", "spark", "both"],
         default="both",
-        help="both: duckdb and postgres; spark: local mode (2 cores here, not a cluster)",
+        help="both (default): duckdb and postgres; spark: local mode, not a cluster",
     )
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--output", default=os.path.join(PROJECT_DIR, "BENCHMARKS.md"))
+    parser.add_argument("--runs", type=int, default=3, help="runs per contender (default 3)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument(
+        "--output", default=None, help="the report (default: BENCHMARKS.md of the project)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
     parser.add_argument(
         "--parts",
-        default=",".join(PARTS),
+        type=_parts,
+        default=set(PARTS),
         help=f"comma-separated parts to run, of {','.join(PARTS)} (full always runs)",
     )
     parser.add_argument(
@@ -868,20 +479,22 @@ def main(argv: list[str] | None = None) -> int:
         default=600,
         help="seconds after which the spine join is stopped and reported as a lower bound",
     )
-    args = parser.parse_args(argv)
-    parts = {part.strip() for part in args.parts.split(",")} | {"full"}
-    if not parts <= set(PARTS):
-        parser.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parts on the engines, print the report and write it (BENCHMARKS.md)."""
+    output = args.output or os.path.join(project_dir(), "BENCHMARKS.md")
+    parts = args.parts
     if args.runs < 3:
         print("note: fewer than 3 runs; medians of 3 or more are what BENCHMARKS.md reports")
-    targets = ["duckdb", "postgres"] if args.target == "both" else [args.target]
+    targets = ["duckdb", "postgres"] if args.engines == "both" else [args.engines]
     outcomes = []
     try:
         for target in targets:
             if target == "postgres":
                 Settings("postgres").connect_postgres().close()
             if target == "spark":
-                from .spark import check_java, check_pyspark
+                from ..spark import check_java, check_pyspark
 
                 check_pyspark()
                 check_java()
@@ -903,16 +516,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     # a hand-written reading below the marker survives a new run
     kept = ""
-    if os.path.exists(args.output):
-        with open(args.output) as fh:
+    if os.path.exists(output):
+        with open(output) as fh:
             previous = fh.read()
         if READING_MARKER in previous:
             kept = "\n" + previous[previous.index(READING_MARKER) :]
-    with open(args.output, "w") as fh:
+    with open(output, "w") as fh:
         fh.write(header + report + kept)
-    print(f"written to {args.output}")
+    print(f"written to {output}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
