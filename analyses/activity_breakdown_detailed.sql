@@ -7,7 +7,7 @@ with
 
 user_days as (
 
-    select * from {{ ref('fct_user_activity_daily') }}
+    select * from {{ ref('fct_user_days') }}
     where activity_date <= {{ as_of }}
         and activity_date > {{ activity_metrics.add_days(
             as_of, -activity_metrics.checked_var('activity__mau_days')) }}

@@ -6,7 +6,7 @@ with
 
 accounted as (
 
-    select * from {{ ref('activity_rows_accounted') }}
+    select * from {{ ref('mon_raw_rows_by_status') }}
 
 ),
 

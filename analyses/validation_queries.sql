@@ -6,7 +6,7 @@ with
 
 coverage_checks as (
 
-    select * from {{ ref('activity_tracking_coverage') }}
+    select * from {{ ref('mon_tracking_coverage_checks') }}
 
 ),
 

@@ -63,13 +63,13 @@
 {% endmacro %}
 
 {% macro applied_events_through() %}
-    {#- The newest activity-event stamp that fct_user_activity_daily has
+    {#- The newest activity-event stamp that fct_user_days has
         applied (its latest committed run), or none (also in unit tests,
         where `this` is none and refs are fixtures). -#}
     {%- if not execute or this is none -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set fact = ref('fct_user_activity_daily') -%}
+    {%- set fact = ref('fct_user_days') -%}
     {%- if adapter.get_relation(fact.database, fact.schema, fact.identifier) is none -%}
         {{- return(none) -}}
     {%- endif -%}

@@ -204,7 +204,7 @@
         the published marts with empty ones: stop first, and leave them. -#}
     {%- set fact = adapter.get_relation(
         database=target.database, schema=target.schema,
-        identifier='fct_user_activity_daily') -%}
+        identifier='fct_user_days') -%}
     {%- if fact is none -%}
         {{- return('') -}}
     {%- endif -%}

@@ -78,7 +78,7 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert "summary (" in build.stdout and "tests:" in build.stdout
     # the warning names what it found and what to edit
     unclassified = warehouse.query(
-        f"select event_type, row_count from {warehouse.schema}.activity_unclassified_event_types"
+        f"select event_type, row_count from {warehouse.schema}.mon_unclassified_event_types"
     )
     assert unclassified
     for event_type, rows in unclassified:

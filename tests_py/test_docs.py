@@ -217,7 +217,7 @@ def test_analyses_agree_with_the_marts(docs_warehouse, tmp_path):
     breakdown = run("activity_breakdown_detailed")
     assert len(breakdown) == 30 and all(row[1] == series[row[0]] for row in breakdown)
     coverage = dict(
-        docs_warehouse.query(f"select check_name, coverage from {s}.activity_tracking_coverage")
+        docs_warehouse.query(f"select check_name, coverage from {s}.mon_tracking_coverage_checks")
     )
     validation = run("validation_queries")
     checked = {row[1]: row[2] for row in validation if row[1] in coverage}
@@ -225,7 +225,7 @@ def test_analyses_agree_with_the_marts(docs_warehouse, tmp_path):
     # the users it lists as missed are exactly those the coverage check did not cover
     # (one definition of "tracked by the app", the macro app_tracked)
     ((eligible, covered),) = docs_warehouse.query(
-        f"select eligible_users, covered_users from {s}.activity_tracking_coverage "
+        f"select eligible_users, covered_users from {s}.mon_tracking_coverage_checks "
         "where check_name = 'app_last_activity_all_users'"
     )
     missed = sum(row[2] for row in validation if row[0] == "missed_by_source")

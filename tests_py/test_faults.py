@@ -63,7 +63,7 @@ def accounted_bad_keys(warehouse) -> dict:
         (source, status): rows
         for source, status, rows in warehouse.query(
             f"select source_name, row_status, row_count from {warehouse.schema}"
-            ".activity_rows_accounted where row_status in ('null_row_id', 'duplicate_row_id')"
+            ".mon_raw_rows_by_status where row_status in ('null_row_id', 'duplicate_row_id')"
         )
     }
 
@@ -221,7 +221,7 @@ def test_hostile_input_and_overlapping_runs_on_postgres(make_warehouse):
     assert first.returncode == 0
     ((duplicates,),) = warehouse.query(
         f"select count(*) - count(distinct user_id || '-' || activity_date) "
-        f"from {warehouse.schema}.fct_user_activity_daily"
+        f"from {warehouse.schema}.fct_user_days"
     )
     assert duplicates == 0
     # the CLI's own lock, held elsewhere, stops a plain dbt build and another CLI run
@@ -293,7 +293,7 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
     # implausible dates (1900, 9999) are rejected rows, counted, never a day of the series
     implausible = dict(
         warehouse.query(
-            f"select source_name, row_count from {s}.activity_rows_accounted "
+            f"select source_name, row_count from {s}.mon_raw_rows_by_status "
             "where row_status = 'implausible_timestamp'"
         )
     )

@@ -38,7 +38,7 @@ EPOCH = dt.date(1970, 1, 1)
 # the published columns of each model (bookkeeping columns such as dbt_loaded_at
 # differ between runs by design)
 MODELS = {
-    "fct_user_activity_daily": (
+    "fct_user_days": (
         "user_id, activity_date",
         "user_id, activity_date, activity_count, session_count, mutation_count, "
         "transaction_count, transactional_count, touch_log_count, activity_touches_count, "
@@ -55,7 +55,7 @@ MODELS = {
         "created_at, deleted_at",
     ),
     "activity_metrics_current": ("as_of_date", "*"),
-    "activity_method_comparison": (
+    "mon_method_comparison_daily": (
         "date_day",
         ", ".join(
             ["date_day", "is_touch_log_live"]
@@ -69,7 +69,7 @@ MODELS = {
             + [f"only_{name}_users" for name in ACTIVITY_TABLES]
         ),
     ),
-    "activity_rows_accounted": ("source_name, row_status", "*"),
+    "mon_raw_rows_by_status": ("source_name, row_status", "*"),
     "fct_growth_accounting": (
         "period_type, period_start",
         "period_type, period_start, period_end, is_complete, active_users, new_users, "
@@ -84,7 +84,7 @@ MODELS = {
 NIGHTLY_PATH = [
     "int_users_tracked",
     "int_activity_events_classified",
-    "fct_user_activity_daily",
+    "fct_user_days",
     "fct_active_users_daily",
     "user_last_activity",
 ]

@@ -50,7 +50,7 @@ FIXTURES = {
 def coverage_checks(warehouse):
     rows = warehouse.query(
         "select check_name, is_passing, worst_date, covered_users, eligible_users "
-        f"from {warehouse.schema}.activity_tracking_coverage"
+        f"from {warehouse.schema}.mon_tracking_coverage_checks"
     )
     return {row[0]: row[1:] for row in rows}
 

@@ -24,21 +24,21 @@ BREAKS = {
         "where user_id = (select min(user_id) from {s}.user_last_activity "
         f"where last_activity_date = date '{END.isoformat()}')"
     ),
-    "unique_combination_of_columns_fct_user_activity_daily_user_id__activity_date": (
-        "insert into {s}.fct_user_activity_daily select * from {s}.fct_user_activity_daily limit 1"
+    "unique_combination_of_columns_fct_user_days_user_id__activity_date": (
+        "insert into {s}.fct_user_days select * from {s}.fct_user_days limit 1"
     ),
     # the nightly guards: only what the latest run wrote, duplicates with older rows included
     "user_days_written_tonight_unique": (
-        "insert into {s}.fct_user_activity_daily select * from {s}.fct_user_activity_daily "
-        "where user_id = (select max(user_id) from {s}.fct_user_activity_daily)"
+        "insert into {s}.fct_user_days select * from {s}.fct_user_days "
+        "where user_id = (select max(user_id) from {s}.fct_user_days)"
     ),
     "events_keys_written_tonight_unique": (
         "insert into {s}.int_activity_events_classified "
         "select * from {s}.int_activity_events_classified limit 1"
     ),
-    "expression_is_true_fct_user_activity_daily_activity_count": (
-        "update {s}.fct_user_activity_daily set activity_count = 0 "
-        "where user_id = (select min(user_id) from {s}.fct_user_activity_daily)"
+    "expression_is_true_fct_user_days_activity_count": (
+        "update {s}.fct_user_days set activity_count = 0 "
+        "where user_id = (select min(user_id) from {s}.fct_user_days)"
     ),
     # the weekly check that sees what a high-water mark cannot: raw rows never read
     "assert_activity_events_match_raw_tables": (
@@ -52,16 +52,16 @@ BREAKS = {
         "(select max(period_start) from {s}.fct_growth_accounting where period_type = 'week')"
     ),
     "assert_nothing_lost": (
-        "update {s}.activity_rows_accounted set row_count = row_count - 1 "
+        "update {s}.mon_raw_rows_by_status set row_count = row_count - 1 "
         "where source_name = 'send_transactions' and row_status = 'counted'"
     ),
     "assert_user_day_fact_matches_events": (
-        "delete from {s}.fct_user_activity_daily where activity_date = "
-        "(select max(activity_date) - 1 from {s}.fct_user_activity_daily)"
+        "delete from {s}.fct_user_days where activity_date = "
+        "(select max(activity_date) - 1 from {s}.fct_user_days)"
     ),
     "combined_at_least_each_method": (
-        "update {s}.activity_method_comparison set touch_log_wau = combined_wau + 1 "
-        "where date_day = (select max(date_day) from {s}.activity_method_comparison)"
+        "update {s}.mon_method_comparison_daily set touch_log_wau = combined_wau + 1 "
+        "where date_day = (select max(date_day) from {s}.mon_method_comparison_daily)"
     ),
     "assert_total_users_matches_users": (
         "update {s}.fct_active_users_daily set total_users = total_users + 1 "

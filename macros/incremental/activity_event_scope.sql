@@ -21,7 +21,7 @@
     {%- if state is none -%}
         {%- if execute and this is not none and not flags.FULL_REFRESH
             and adapter.get_relation(this.database, this.schema,
-                'fct_user_activity_daily') is not none -%}
+                'fct_user_days') is not none -%}
             {{- log(
                 "activity_metrics: the activity events (" ~ this ~ ") and their"
                 ~ " high-water marks are missing or empty while the user-day fact"

@@ -28,7 +28,7 @@
             state.users_loaded_through) }}
         union
         select user_id
-        from {{ ref('fct_user_activity_daily') }}
+        from {{ ref('fct_user_days') }}
         where activity_date > {{ activity_metrics.date_literal(built_as_of) }}
     {%- endset -%}
     {{- return({'users_sql': users_sql}) -}}

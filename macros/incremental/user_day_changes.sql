@@ -41,7 +41,7 @@
 {% endmacro %}
 
 {% macro user_day_fact_plan() %}
-    {#- What this run of fct_user_activity_daily rewrites (none = all):
+    {#- What this run of fct_user_days rewrites (none = all):
         - days_after: every user-day after this day (the as-of date of the
           previous run: the days since are new), capped at the as-of date;
         - backfill: a local-date range rewritten in full, or none;
@@ -102,7 +102,7 @@
 {%- endmacro %}
 
 {% macro delete_rewritten_user_days() %}
-    {#- Pre-hook of fct_user_activity_daily: delete the user-days this run
+    {#- Pre-hook of fct_user_days: delete the user-days this run
         rewrites, in the model's transaction (a failed insert rolls it back).
         A user-day that no longer has counted activity (its user flagged
         test, say) is deleted and not written again. -#}

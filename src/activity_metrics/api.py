@@ -108,7 +108,7 @@ def series_lag(settings: Settings) -> SeriesLag:
 @dataclass(frozen=True)
 class MethodComparison:
     """The old method (transactional tables) vs the touch log vs the published series over
-    a period, read from activity_method_comparison, with the verdict: unhealthy when the
+    a period, read from mon_method_comparison_daily, with the verdict: unhealthy when the
     published series is behind its events (frozen) or below a method on some day (stale,
     the mart's is_published_below_a_method)."""
 
@@ -136,7 +136,7 @@ def compare_methods(settings: Settings, as_of: dt.date, days: int) -> MethodComp
     start = as_of - dt.timedelta(days=days - 1)
     rows = read_relation(
         settings,
-        "activity_method_comparison",
+        "mon_method_comparison_daily",
         "where date_day between %s and %s order by date_day",
         (start, as_of),
     )
@@ -171,7 +171,7 @@ class Validation:
     passed: list[dict]  # dbt's node results (run_results.json)
     failed: list[dict]
     warned: list[dict]
-    coverage_checks: list[dict]  # activity_tracking_coverage, one row per check
+    coverage_checks: list[dict]  # mon_tracking_coverage_checks, one row per check
 
     @property
     def coverage_warnings(self) -> list[dict]:
@@ -205,7 +205,7 @@ def validate(settings: Settings, dbt_vars: dict | None = None) -> Validation:
         failed=[r for r in results if r["status"] in ("fail", "error")],
         warned=[r for r in results if r["status"] == "warn"],
         coverage_checks=read_relation(
-            settings, "activity_tracking_coverage", "order by check_name"
+            settings, "mon_tracking_coverage_checks", "order by check_name"
         ),
     )
 

@@ -90,7 +90,7 @@ def cmd_show(args, settings: Settings) -> int:
                 f"({api.current_as_of(settings)}); rebuild with --as-of {args.as_of} first"
             )
         segments = api.read_relation(
-            settings, "activity_segments_current", "order by dimension, segment"
+            settings, "fct_user_segments_current", "order by dimension, segment"
         )
     if args.json:
         out = {**metrics, **changes}
@@ -449,7 +449,7 @@ def _test_descriptions() -> dict[str, str]:
 def _unclassified_event_types(settings: Settings) -> list[dict]:
     try:
         return api.read_relation(
-            settings, "activity_unclassified_event_types", "order by row_count desc", ()
+            settings, "mon_unclassified_event_types", "order by row_count desc", ()
         )
     except WarehouseError:
         return []

@@ -13,7 +13,7 @@
 
 {#
     Raw activity rows per source, local day and rejection reason (null:
-    counted), the input of activity_rows_accounted. Incremental: a nightly
+    counted), the input of mon_raw_rows_by_status. Incremental: a nightly
     run recounts only the (source, day) groups that the activity events
     written since its last run touch, where each row is now and where it was
     before; rows without a timestamp form a group of their own.

@@ -33,7 +33,7 @@ user_days as (
     select
         user_id,
         activity_date
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
     {%- if rebuild_start is not none %}
         and activity_date >= {{ activity_metrics.add_days(
@@ -79,7 +79,7 @@ spine_bounds as (
                 coalesce(
                     (
                         select min(activity_date)
-                        from {{ ref('fct_user_activity_daily') }}
+                        from {{ ref('fct_user_days') }}
                     ),
                     {{ activity_metrics.date_literal(rebuild_start) }}
                 )

@@ -44,7 +44,7 @@ user_days as (
         first_activity_at,
         last_activity_at,
         last_activity_source
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     {%- if plan is not none %}
     where user_id in (select user_id from users)
     {%- endif %}

@@ -58,7 +58,7 @@ user_months as (
         user_id,
         {{ activity_metrics.period_start('month', 'activity_date') }}
             as activity_month
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
     {%- if first_month is not none %}
         and activity_date >= {{ activity_metrics.date_literal(first_month) }}

@@ -132,7 +132,7 @@ def naive_growth_sql(schema: str, as_of: dt.date) -> str:
     periods = " union all ".join(
         f"select distinct '{kind}' as period_type, user_id, "
         f"cast(date_trunc('{kind}', activity_date) as date) as period_start "
-        f"from {schema}.fct_user_activity_daily where activity_date <= date '{as_of}'"
+        f"from {schema}.fct_user_days where activity_date <= date '{as_of}'"
         for kind in ("day", "week", "month")
     )
     return f"""
@@ -179,7 +179,7 @@ def spine_join_sql(schema: str, first: dt.date, as_of: dt.date) -> str:
         "then facts.user_id end) as wau_cumulative, "
         "count(distinct facts.user_id) as mau_cumulative "
         f"from (select explode(sequence(date '{first}', date '{as_of}')) as date_day) as spine "
-        f"inner join {schema}.fct_user_activity_daily as facts "
+        f"inner join {schema}.fct_user_days as facts "
         "on facts.activity_date <= spine.date_day "
         "and facts.activity_date > date_sub(spine.date_day, 30) "
         "group by spine.date_day"

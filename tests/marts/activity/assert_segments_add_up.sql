@@ -6,7 +6,7 @@ with
 
 segments as (
 
-    select * from {{ ref('activity_segments_current') }}
+    select * from {{ ref('fct_user_segments_current') }}
 
 ),
 

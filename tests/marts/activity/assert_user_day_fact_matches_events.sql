@@ -9,7 +9,7 @@ fact_per_day as (
     select
         activity_date,
         sum(activity_count) as fact_events
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     group by activity_date
 
 ),

@@ -25,7 +25,7 @@ accounted as (
             as counted_rows,
         sum(case when row_status != 'counted' then row_count else 0 end)
             as rejected_rows
-    from {{ ref('activity_rows_accounted') }}
+    from {{ ref('mon_raw_rows_by_status') }}
     group by source_name
 
 )

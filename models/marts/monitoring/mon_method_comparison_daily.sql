@@ -48,7 +48,7 @@ user_days as (
             {{ activity_source.source_name }}_count
             {%- if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
     {%- if rebuild_start is not none %}
         and activity_date >= {{ activity_metrics.add_days(
@@ -204,7 +204,7 @@ single_source_users_per_day as (
 touch_log_start as (
 
     select min(activity_date) as first_touch_date
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where touch_log_count > 0
 
 ),

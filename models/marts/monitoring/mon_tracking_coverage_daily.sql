@@ -28,7 +28,7 @@ user_days as (
         last_activity_at,
         touch_log_count as touch_count,
         transactional_count
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
 
 ),

@@ -26,7 +26,7 @@ window_user_days as (
             {{ category }}_count
             {%- if not loop.last %},{% endif %}
         {% endfor %}
-    from {{ ref('fct_user_activity_daily') }}
+    from {{ ref('fct_user_days') }}
     where activity_date <= {{ as_of }}
         and activity_date > {{ activity_metrics.add_days(as_of, -mau_days) }}
 
@@ -40,7 +40,7 @@ window_source_days as (
             user_id,
             activity_date,
             '{{ activity_source.source_name }}' as source_name
-        from {{ ref('fct_user_activity_daily') }}
+        from {{ ref('fct_user_days') }}
         where activity_date <= {{ as_of }}
             and activity_date > {{ activity_metrics.add_days(as_of, -mau_days) }}
             and {{ activity_source.source_name }}_count > 0

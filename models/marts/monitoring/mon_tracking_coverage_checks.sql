@@ -21,7 +21,7 @@ users_with_activity as (
 
 coverage_daily as (
 
-    select * from {{ ref('activity_tracking_coverage_daily') }}
+    select * from {{ ref('mon_tracking_coverage_daily') }}
     where is_in_validation_window
 
 ),
