@@ -1,10 +1,11 @@
 """The Superset dashboards, kept as code, in a real browser: the bundle imports twice
 without duplicates; every chart of every dashboard renders without an error; each filter
 bar has its filters; the headline numbers equal activity_metrics_current and show the
-as-of date; the series' first day is the date range's (the default, then a narrower one
-given in the URL); no table cell shows a raw float; the growth page draws the rows of
-fct_growth_accounting and fct_retention_cohorts (read from the chart data the browser
-received). Screenshots in target/screenshots/, for review."""
+as-of date; the segment chart shows the default dimension's segments; the series' first
+day is the date range's (the default, then a narrower one given in the URL); no table cell
+shows a raw float; the growth page draws the rows of fct_growth_accounting and
+fct_retention_cohorts (read from the chart data the browser received). Screenshots in
+target/screenshots/, for review."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ TODAY = dt.datetime.now(dt.UTC).date()  # Superset's "today" (the server runs in
 END = TODAY - dt.timedelta(days=1)
 DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring", "activity-growth")
 FILTERS = {
-    "activity-headline": ["Date range"],
+    "activity-headline": ["Date range", "Segment dimension"],
     "activity-series": ["Date range"],
     "activity-monitoring": ["Date range", "Source", "Row status"],
     "activity-growth": ["Date range"],
@@ -90,7 +91,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
-    assert metadata_counts(home) == first == {"dbs": 1, "tables": 9, "slices": 20, "dashboards": 4}
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 10, "slices": 21, "dashboards": 4}
 
     (current,) = warehouse.query(
         f"select dau, wau, mau, total_users, stickiness, dau_pct, wau_pct, mau_pct, as_of_date "
@@ -174,6 +175,14 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
                     # the trendlines end on the as-of date, and say so
                     assert set(stamps) == trendlines
                     assert all(str(END) in text for text in stamps.values()), stamps
+                    # the segment chart shows the default dimension's segments, no other
+                    assert segments_drawn(drawn) == {
+                        segment: (dau, wau, mau)
+                        for segment, dau, wau, mau in warehouse.query(
+                            f"select segment, dau, wau, mau from {warehouse.schema}."
+                            "fct_user_segments_current where dimension = 'category'"
+                        )
+                    }
                 if slug == "activity-series":
                     assert series_first_day(drawn) == first_day
                 if slug == "activity-growth":
@@ -216,6 +225,12 @@ def series_url(base: str, since_days: int) -> str:
     return f"{base}/superset/dashboard/activity-series/?" + urllib.parse.urlencode(
         {"native_filters": rison}
     )
+
+
+def segments_drawn(drawn) -> dict:
+    """segment -> (DAU, WAU, MAU) as the segment chart received them."""
+    (rows,) = [rows for form_data, rows in drawn if form_data.get("x_axis") == "segment"]
+    return {row["segment"]: (row["dau"], row["wau"], row["mau"]) for row in rows}
 
 
 def series_first_day(drawn) -> dt.date:
