@@ -155,8 +155,8 @@ def compare_methods(settings: Settings, as_of: dt.date, days: int) -> MethodComp
             for key in rows[-1]
             if key.startswith("only_") and key.endswith("_users")
         },
-        extra_vs_old_method=sum(row["combined_dau"] - row["transactional_dau"] for row in rows),
-        touch_log_missed=sum(row["combined_dau"] - row["touch_log_dau"] for row in live),
+        extra_vs_old_method=sum(row["combined_minus_transactional_dau"] for row in rows),
+        touch_log_missed=sum(row["combined_minus_touch_log_dau"] for row in live),
         touch_log_total=sum(row["combined_dau"] for row in live),
         is_touch_log_live=bool(live),
     )

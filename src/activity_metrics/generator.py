@@ -301,8 +301,6 @@ ACTIVITY_TABLES = {
 # DuckDB keeps some timestamps naive (meaning UTC) and some timestamptz, as the contract
 # allows: staging must handle both.
 DUCKDB_TZ_COLUMNS = {("activity_touches", "touched_at"), ("users", "last_activity_at")}
-# share of each transactional source among a day's actions
-SOURCE_MIX = {spec.table: spec.share for spec in SOURCES}
 
 
 def _day_us(day: dt.date) -> int:

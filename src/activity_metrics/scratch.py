@@ -5,6 +5,7 @@ suite adds dbt runs with checks; the benchmarks add timed child processes)."""
 from __future__ import annotations
 
 import contextlib
+import os
 
 from .generator import Table, write_duckdb, write_postgres
 from .warehouse import Settings, environment, warehouse_env
@@ -96,8 +97,6 @@ class ScratchWarehouse:
 
     def drop(self) -> None:
         """Drop its schemas (on DuckDB, its file)."""
-        import os
-
         if self.target == "spark":
             with self.spark() as spark:
                 for schema in (self.schema, self.raw_schema):

@@ -117,7 +117,17 @@ coverage_computed as (
 coverage_judged as (
 
     select
-        *,
+        date_day,
+        active_users,
+        app_tracked_users,
+        app_coverage,
+        transactional_users,
+        touch_log_tracked_users,
+        touch_log_coverage,
+        is_touch_log_live,
+        is_in_validation_window,
+        cast({{ threshold }} as {{ activity_metrics.type_double() }})
+            as coverage_threshold,
         is_touch_log_live
         and touch_log_coverage is not null
         and transactional_users >= {{ min_users }} as is_touch_log_day_judged
@@ -128,11 +138,19 @@ coverage_judged as (
 final as (
 
     select
-        *,
-        cast({{ threshold }} as {{ activity_metrics.type_double() }})
-            as coverage_threshold,
+        date_day,
+        active_users,
+        app_tracked_users,
+        app_coverage,
+        transactional_users,
+        touch_log_tracked_users,
+        touch_log_coverage,
+        is_touch_log_live,
+        is_in_validation_window,
+        coverage_threshold,
+        is_touch_log_day_judged,
         is_touch_log_day_judged
-        and touch_log_coverage < {{ threshold }} as is_touch_log_below_threshold
+        and touch_log_coverage < coverage_threshold as is_touch_log_below_threshold
     from coverage_judged
 
 )

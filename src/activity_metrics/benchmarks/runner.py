@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..dbt_runner import dbt_command, profiles_dir
 from ..scratch import ScratchWarehouse
-from ..warehouse import Settings, WarehouseError, environment, project_dir
+from ..warehouse import Settings, WarehouseError, project_dir
 
 
 @dataclass
@@ -96,29 +96,9 @@ class BenchWarehouse(ScratchWarehouse):
             command = ["/usr/bin/time", "-f", "%M", *command]
         return self.run(command)
 
-    def settings_query(self, sql: str):
-        return self.settings_query_all(sql)[0]
-
-    def settings_query_all(self, sql: str):
-        with environment(self.env):
-            try:
-                return self.settings.query(sql)[1]
-            finally:
-                if self.target == "spark":
-                    from ..spark import release_spark
-
-                    release_spark()
-
-    def sql_statements(self, statements: list[str]) -> None:
-        """Run statements on the warehouse (not timed)."""
-        conn = self.settings.connect_postgres()
-        try:
-            with conn.cursor() as cur:
-                for statement in statements:
-                    cur.execute(statement)
-            conn.commit()
-        finally:
-            conn.close()
+    def one_row(self, sql: str) -> tuple:
+        """The first row of a query (not timed)."""
+        return self.query(sql)[0]
 
     def sql(self, sql: str, timeout: float | None = None) -> tuple[float, float]:
         self.env["BENCH_TIMEOUT_SECONDS"] = str(timeout or 0)

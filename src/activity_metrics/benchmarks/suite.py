@@ -136,15 +136,13 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
                 "full build without the growth models", results["full build"].seconds[-1] - growth
             )
         timed("floor", lambda: big.sql(floor_sql(big.raw_schema, as_of)))
-    (user_days,) = big.settings_query(f"select count(*) from {big.schema}.fct_user_days")
+    (user_days,) = big.one_row(f"select count(*) from {big.schema}.fct_user_days")
 
     # None: not compared (a contender timed out); NOT_RUN: the part was not asked for
     rolling_equal = growth_equal = mau_equal = snapshot_equal = NOT_RUN
     if "rolling" in parts:
         # 2. the sweep vs MetricFlow's spine join on the same user-day table
-        (first_day,) = big.settings_query(
-            f"select min(date_day) from {big.schema}.fct_active_users_daily"
-        )
+        (first_day,) = big.one_row(f"select min(date_day) from {big.schema}.fct_active_users_daily")
         sweep = compiled_model_sql(big, "activity/fct_active_users_daily", as_of)
         # MetricFlow has no Spark engine: there, the same spine join written by hand
         spine = (
@@ -228,7 +226,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
                 if big.last_output:
                     naive_rows = result_rows(big.last_output)
         if naive_rows is not None:
-            published = big.settings_query_all(
+            published = big.query(
                 f"select date_day, mau from {big.schema}.fct_active_users_daily "
                 f"where date_day <= date '{as_of}'"
             )
@@ -236,11 +234,11 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
                 str(d)[:10]: int(m) for d, m in naive_rows if m
             }
         if target == "postgres":
-            big.sql_statements(
-                [
+            big.execute(
+                ";".join(
                     f"create index if not exists {name}_{ts}_idx on {big.raw_schema}.{name} ({ts})"
                     for name, (_, ts) in ACTIVITY_TABLES.items()
-                ]
+                )
             )
             for run in range(runs, held_back):
                 new_day = first_new_day + dt.timedelta(days=run)
