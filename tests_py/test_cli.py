@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -31,8 +32,10 @@ def run_cli(args, env):
 
 
 def build_while_reading(env, path):
-    """`build` in the background; once it has started writing, `show --json` in the
-    foreground. Returns the build, the show, and whether the build was still running
+    """`build` in the background; once it has started writing, the build is paused
+    (SIGSTOP to its process group: it holds its copy of the warehouse open, mid-build,
+    however loaded the machine) while `show --json` runs in the foreground, then
+    resumed. Returns the build, the show, and whether the build was still running
     when the show finished."""
     build = subprocess.Popen(
         [*CLI, "build", "--as-of", str(END)],
@@ -40,13 +43,18 @@ def build_while_reading(env, path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while not os.path.exists(path + ".building") and build.poll() is None:
         assert time.monotonic() < deadline, "the build never started writing"
-        time.sleep(0.05)
-    during = run_cli(["show", "--json"], env)
-    still_running = build.poll() is None
+        time.sleep(0.05)  # polling for the file, nothing assumed of the time
+    os.killpg(build.pid, signal.SIGSTOP)
+    try:
+        during = run_cli(["show", "--json"], env)
+        still_running = build.poll() is None and os.path.exists(path + ".building")
+    finally:
+        os.killpg(build.pid, signal.SIGCONT)
     output, _ = build.communicate(timeout=600)
     return (
         subprocess.CompletedProcess(build.args, build.returncode, output, ""),

@@ -190,12 +190,23 @@ def first_active_weeks(state, as_of: dt.date) -> dict[int, dt.date]:
 def killed_build(warehouse, as_of: dt.date, model: str, terminate_backend=False) -> None:
     """`dbt build` as of a day, killed with SIGKILL as `model` starts to run; or, with
     terminate_backend, its PostgreSQL sessions terminated by the server instead
-    (pg_terminate_backend: what an administrator or a failover does)."""
+    (pg_terminate_backend: what an administrator or a failover does) while `model`
+    is inside its transaction, writing.
+
+    The PostgreSQL cut does not depend on timing: before dbt starts, this test holds a
+    SHARE lock on the model's table (reads go on, writes wait), so the model's first
+    write (its pre-hook delete) waits in the server until the test sees that session
+    waiting, terminates the run's sessions, and only then lets go of the lock."""
     command = dbt_command(
         ["build", "--no-use-colors"],
         warehouse.target,
         {"activity__as_of_date": as_of.isoformat(), **ID_MARGIN},
     )
+    holder = None
+    if terminate_backend:
+        holder = warehouse.settings.connect_postgres()
+        with holder.cursor() as cur:  # psycopg2 opens the transaction; held until rollback
+            cur.execute(f"lock table {warehouse.schema}.{model} in share mode")
     proc = subprocess.Popen(
         command,
         cwd=PROJECT_DIR,
@@ -206,24 +217,50 @@ def killed_build(warehouse, as_of: dt.date, model: str, terminate_backend=False)
         start_new_session=True,
     )
     seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if "START" in line and f".{model} " in line:
-            time.sleep(0.05)  # let it begin its statements
-            break
-    if terminate_backend:
-        ((terminated,),) = warehouse.query(
-            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-            "where application_name = 'dbt' and pid <> pg_backend_pid() "
-            f"and datname = current_database() and query like '%{warehouse.schema}%'"
-        )
-        seen.extend(proc.stdout)  # dbt goes on without them, failing what they ran
-        proc.wait()
-        assert terminated > 0, "".join(seen[-20:])
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    try:
+        for line in proc.stdout:
+            seen.append(line)
+            if "START" in line and f".{model} " in line:
+                break
+        if terminate_backend:
+            terminated = terminate_waiting_run(warehouse, model, proc, seen)
+            seen.extend(proc.stdout)  # dbt goes on without them, failing what they ran
+            proc.wait()
+            assert terminated > 0, "".join(seen[-20:])
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    finally:
+        if holder is not None:
+            holder.rollback()
+            holder.close()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert any(f".{model} " in line for line in seen), "".join(seen[-20:])
+
+
+def terminate_waiting_run(warehouse, model: str, proc, seen, timeout_s: float = 300) -> int:
+    """Wait (bounded) until one of the run's sessions waits for the lock on `model`'s
+    table, then terminate every session of the run on this schema; the number
+    terminated."""
+    waiting = (
+        "select count(*) from pg_stat_activity as activity "
+        "join pg_locks as locks on locks.pid = activity.pid and not locks.granted "
+        f"where locks.relation = '{warehouse.schema}.{model}'::regclass "
+        "and activity.application_name = 'dbt'"
+    )
+    deadline = time.monotonic() + timeout_s
+    while warehouse.query(waiting)[0][0] == 0:
+        assert proc.poll() is None, "dbt ended before writing " + model + "".join(seen[-20:])
+        assert time.monotonic() < deadline, f"no session of the run waited on {model}"
+        time.sleep(0.1)  # polling the server, not waiting for something to have happened
+    ((terminated,),) = warehouse.query(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+        "where application_name = 'dbt' and pid <> pg_backend_pid() "
+        f"and datname = current_database() and query like '%{warehouse.schema}%'"
+    )
+    return terminated
 
 
 @pytest.mark.parametrize("target", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
