@@ -59,3 +59,33 @@ def test_dagster_location(make_warehouse, monkeypatch):
         "nightly_build_schedule",
         "weekly_validation_schedule",
     }
+
+
+def test_dagster_dev_loads_from_a_plain_shell(tmp_path):
+    """The README's `.venv/bin/dagster dev -m ...` from a shell without the venv on PATH:
+    the code location parses the project with the venv's dbt (under `dagster dev`, where
+    DAGSTER_IS_DEV_CLI is set) and loads."""
+    import os
+    import subprocess
+    import sys
+
+    bin_dir = os.path.dirname(sys.executable)
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PATH")}
+    env.update(PATH="/usr/bin:/bin", DAGSTER_IS_DEV_CLI="1", DAGSTER_HOME=str(tmp_path))
+    result = subprocess.run(
+        [
+            os.path.join(bin_dir, "dagster"),
+            "definitions",
+            "validate",
+            "-m",
+            "activity_metrics.dagster_location",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "was not found on PATH" not in output

@@ -43,8 +43,26 @@ SCHEDULE_TIMEZONE = os.environ.get("ACTIVITY_SCHEDULE_TIMEZONE", "UTC")
 # the snapshot is rebuilt every night: older than a day and a few hours means a missed night
 SNAPSHOT_MAX_AGE = dt.timedelta(hours=int(os.environ.get("ACTIVITY_FRESHNESS_HOURS", "30")))
 
+# the dbt of this environment, whether or not its bin directory is on PATH (the README's
+# `.venv/bin/dagster dev ...` from a shell without the venv activated)
+DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "dbt")
+
 project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=profiles_dir(), target=TARGET)
-project.prepare_if_dev()  # `dagster dev` parses the project; deployments ship the manifest
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=project,
+        profiles_dir=profiles_dir(),
+        target=TARGET,
+        dbt_executable=DBT_EXECUTABLE,
+    )
+
+
+if os.getenv("DAGSTER_IS_DEV_CLI"):
+    # what project.prepare_if_dev() does (`dagster dev` parses the project; deployments
+    # ship the manifest), with this environment's dbt instead of the first one on PATH
+    dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
 
 
 @dbt_assets(manifest=project.manifest_path, selector="nightly")
@@ -99,20 +117,18 @@ defs = Definitions(
     jobs=[nightly_build, weekly_validation],
     schedules=[
         ScheduleDefinition(
-            job=nightly_build, cron_schedule="0 3 * * *", execution_timezone=SCHEDULE_TIMEZONE
+            name="nightly_build_schedule",
+            job=nightly_build,
+            cron_schedule="0 3 * * *",
+            execution_timezone=SCHEDULE_TIMEZONE,
         ),
         ScheduleDefinition(
-            job=weekly_validation, cron_schedule="0 6 * * 1", execution_timezone=SCHEDULE_TIMEZONE
+            name="weekly_validation_schedule",
+            job=weekly_validation,
+            cron_schedule="0 6 * * 1",
+            execution_timezone=SCHEDULE_TIMEZONE,
         ),
     ],
     sensors=[build_sensor_for_freshness_checks(freshness_checks=snapshot_freshness)],
-    resources={
-        "dbt": DbtCliResource(
-            project_dir=project,
-            profiles_dir=profiles_dir(),
-            target=TARGET,
-            # the dbt of this environment, whether or not its bin directory is on PATH
-            dbt_executable=os.path.join(os.path.dirname(sys.executable), "dbt"),
-        )
-    },
+    resources={"dbt": dbt_resource()},
 )
