@@ -201,7 +201,19 @@
 
 {% macro check_as_of_reaches_the_data() %}
     {#- A build as of a day before the first counted activity would replace
-        the published marts with empty ones: stop first, and leave them. -#}
+        the published marts with empty ones, and one as of a day in the
+        future would publish days that have no data yet (DAU 0): stop first,
+        and leave them. -#}
+    {%- set as_of = activity_metrics.as_of_date() -%}
+    {%- set zone = modules.pytz.timezone(activity_metrics.reporting_timezone()) -%}
+    {%- set today = modules.datetime.datetime.now(zone).date().isoformat() -%}
+    {%- if as_of > today -%}
+        {{- exceptions.raise_compiler_error(
+            "the as-of date " ~ as_of ~ " is in the future (today is " ~ today
+            ~ " in " ~ activity_metrics.reporting_timezone() ~ "): its days have no"
+            ~ " data yet, so nothing was built and the published marts are left as"
+            ~ " they were.") -}}
+    {%- endif -%}
     {%- set fact = adapter.get_relation(
         database=target.database, schema=target.schema,
         identifier='fct_user_days') -%}
@@ -209,7 +221,6 @@
         {{- return('') -}}
     {%- endif -%}
     {%- set first = run_query('select min(activity_date) from ' ~ fact).rows[0][0] -%}
-    {%- set as_of = activity_metrics.as_of_date() -%}
     {%- if first is not none and as_of < (first | string)[:10] -%}
         {{- exceptions.raise_compiler_error(
             "the as-of date " ~ as_of ~ " is before the first counted activity ("

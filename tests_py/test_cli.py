@@ -216,6 +216,48 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     )
     assert run_cli(["growth", "--period", "year"], env).returncode == 2
 
+    # --as-of on growth and cohorts: the periods that had ended by that day
+    month_before = (END.replace(day=1) - dt.timedelta(days=1)).replace(day=15)
+    past_growth = json.loads(
+        run_cli(["growth", "--period", "month", "--as-of", str(month_before), "--json"], env).stdout
+    )
+    assert past_growth and all(
+        dt.date.fromisoformat(g["period_end"]) <= month_before for g in past_growth
+    )
+    assert len(past_growth) < len(
+        json.loads(run_cli(["growth", "--period", "month", "--json"], env).stdout)
+    )
+    past_cohorts = json.loads(
+        run_cli(["cohorts", "--as-of", str(month_before), "--json"], env).stdout
+    )
+    assert past_cohorts and all(c["is_complete"] for c in past_cohorts)
+    assert all(
+        api.month_end(
+            api.add_months(dt.date.fromisoformat(c["cohort_month"]), c["months_since_first"])
+        )
+        <= month_before
+        for c in past_cohorts
+    )
+    # END is the last day of its month: every month is complete, none marked
+    assert all(c["is_complete"] for c in json.loads(run_cli(["cohorts", "--json"], env).stdout))
+    assert "in progress" not in run_cli(["cohorts"], env).stdout
+    # dates the data cannot answer are refused, in one line, exit 2
+    future = dt.date.today() + dt.timedelta(days=400)
+    for command in (
+        ["growth", "--as-of", str(END + dt.timedelta(days=1))],
+        ["cohorts", "--as-of", str(END + dt.timedelta(days=1))],
+        ["build", "--as-of", str(future)],
+        ["backfill", "--start", "1990-01-01", "--end", "1990-01-05"],
+    ):
+        refused = run_cli(command, env)
+        lines = [line for line in refused.stderr.splitlines() if line.strip()]
+        assert refused.returncode == 2 and len(lines) == 1, (command, refused.stderr)
+    # a period longer than the data is the data's, and says so
+    whole = run_cli(["compare-methods", "--days", "100000"], env)
+    assert whole.returncode == 0, whole.stderr
+    (first_day,) = one_row(warehouse, "select min(date_day) from {s}.fct_active_users_daily")
+    assert f"{first_day} to {END}" in whole.stdout and "--days 100,000 asked" in whole.stdout
+
     # validate: healthy, then a broken invariant makes it exit 1
     validate = run_cli(["validate", "--as-of", str(END), "--json"], env)
     assert validate.returncode == 0, validate.stdout[-2000:] + validate.stderr
@@ -280,6 +322,46 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert "validation FAILED" in broken.stderr and "assert_snapshot_equals_series" in broken.stdout
 
 
+def test_cohorts_mark_the_month_in_progress(monkeypatch, capsys):
+    rows = [
+        {
+            "cohort_month": dt.date(2026, 10, 1),
+            "months_since_first": k,
+            "cohort_users": 10,
+            "active_users": 5,
+            "retention_pct": share,
+            "is_complete": complete,
+        }
+        for k, share, complete in ((0, 1.0, True), (1, 0.5, False))
+    ]
+    monkeypatch.setattr(api, "get_retention_cohorts", lambda settings, as_of=None: rows)
+    args = argparse.Namespace(as_of=None, json=False)
+    assert cli_module.cmd_cohorts(args, settings=None) == 0
+    out = capsys.readouterr().out
+    assert " 50%*" in out and "100% " in out and "* the month is in progress" in out
+
+
+def test_detailed_headers_sit_over_their_numbers(capsys):
+    rows = [
+        {
+            "dimension": dimension,
+            "segment": segment,
+            "dau": 7,
+            "wau": 1_234,
+            "mau": 98_765,
+            "user_count": 42,
+            "segment_order": 1,
+        }
+        for dimension, segment in (("account_type", "business"), ("recency", "1-6 days"))
+    ]
+    cli_module._print_segments(rows)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    header, row, recency_header, recency_row = lines
+    for label, number in (("DAU", "7"), ("WAU", "1,234"), ("MAU", "98,765")):
+        assert header.index(label) + len(label) == row.index(number) + len(number), label
+    assert recency_header.index("users") + 5 == recency_row.index("42") + 2
+
+
 def test_sparkline_maps_low_to_high():
     assert cli_module.sparkline([0, 2, 14]) == "▁▂█"
     assert cli_module.sparkline([5, 5]) == "▄▄"  # a flat line at mid height
@@ -320,6 +402,7 @@ def test_missing_project_is_a_clear_error(tmp_path):
     directory without one is named in one line."""
     for command, env in (
         (["build", "--project-dir", str(tmp_path)], {}),
+        (["show", "--project-dir", str(tmp_path)], {}),
         (["validate"], {"ACTIVITY_PROJECT_DIR": str(tmp_path)}),
     ):
         result = run_cli(command, env)

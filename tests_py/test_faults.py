@@ -349,3 +349,20 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
     assert "Raw columns missing" in result.stdout, result.stdout[-1500:]
     assert f"{warehouse.raw_schema}.p2p_messages lacks sender_user_id" in result.stdout
     assert "Binder Error" not in result.stdout
+
+
+@pytest.mark.postgres
+def test_build_without_raw_tables_names_the_schema_and_creates_nothing(make_warehouse):
+    """`build` pointed at a raw schema that does not exist: one line naming the variable
+    the user set, and no schema left behind (dbt would create its schemas and load the
+    seed before its own check)."""
+    warehouse = make_warehouse("postgres", "noraw")  # nothing loaded: neither schema exists
+    result = cli(["build"], {**warehouse.env, "ACTIVITY_TARGET": "postgres"})
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1, result.stdout[-2000:] + result.stderr
+    assert f"ACTIVITY_SOURCE_SCHEMA={warehouse.raw_schema}" in lines[0]
+    ((schemas,),) = warehouse.query(
+        "select count(*) from information_schema.schemata "
+        f"where schema_name in ('{warehouse.schema}', '{warehouse.raw_schema}')"
+    )
+    assert schemas == 0

@@ -133,7 +133,12 @@ class MethodComparison:
 
 
 def compare_methods(settings: Settings, as_of: dt.date, days: int) -> MethodComparison:
-    start = as_of - dt.timedelta(days=days - 1)
+    """The comparison over the `days` days ending on `as_of`, or over fewer when the
+    data starts later: `start` is the first day read, never a day before the data."""
+    first, _ = data_range(settings)
+    start = as_of - dt.timedelta(days=min(days, (as_of - dt.date.min).days + 1) - 1)
+    if first is not None and start < first:
+        start = first
     rows = read_relation(
         settings,
         "mon_method_comparison_daily",
@@ -238,35 +243,78 @@ COHORT_COLUMNS = (
 )
 
 
+def _checked_as_of(settings: Settings, as_of: dt.date | None, relation: str) -> dt.date:
+    """The as-of date a reader asked for, or the warehouse's; one after the warehouse's
+    is refused (the marts hold nothing past the as-of date they were built for)."""
+    built = current_as_of(settings)
+    if as_of is not None and as_of > built:
+        raise WarehouseError(
+            f"{relation} is built as of {built}: nothing after it; "
+            f"rebuild with `activity-metrics build --as-of {as_of}` first"
+        )
+    return as_of or built
+
+
 def get_growth_accounting(
-    period: str = "week", last: int | None = None, target: str | Settings | None = None
+    period: str = "week",
+    last: int | None = None,
+    target: str | Settings | None = None,
+    as_of: dt.date | None = None,
 ) -> list[dict]:
     """Growth accounting rows of one period kind ('day', 'week' or 'month'), oldest
-    first; `last` keeps the most recent N periods. Reads fct_growth_accounting."""
+    first; `last` keeps the most recent N periods. Reads fct_growth_accounting.
+    With `as_of` before the warehouse's as-of date: the periods that had ended by then
+    (a closed period's figures depend on nothing after its end), without the periods
+    that were in progress on that day (they hold later days: rebuild as of it)."""
     if period not in ("day", "week", "month"):
         raise WarehouseError(f"period must be day, week or month, not {period!r}")
     if last is not None and last < 1:
         raise WarehouseError(f"last must be at least 1, not {last}")
     settings = _settings(target)
+    built = current_as_of(settings)
+    as_of = _checked_as_of(settings, as_of, "fct_growth_accounting")
     cols, rows = settings.query(
         f"select {', '.join(GROWTH_COLUMNS)} "
         f"from {_relation(settings, 'fct_growth_accounting')} "
-        "where period_type = %s order by period_start",
-        (period,),
+        "where period_type = %s and (period_end <= %s or %s) order by period_start",
+        (period, as_of, as_of == built),
     )
     found = _typed_rows(cols, rows, "quick_ratio")
     return found[-last:] if last else found
 
 
-def get_retention_cohorts(target: str | Settings | None = None) -> list[dict]:
-    """Monthly retention cohorts (fct_retention_cohorts), by cohort and month since."""
+def month_end(month_start: dt.date) -> dt.date:
+    following = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def add_months(month_start: dt.date, months: int) -> dt.date:
+    index = month_start.year * 12 + month_start.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def get_retention_cohorts(
+    target: str | Settings | None = None, as_of: dt.date | None = None
+) -> list[dict]:
+    """Monthly retention cohorts (fct_retention_cohorts), by cohort and month since, each
+    with `is_complete`: whether its month (cohort month + months since) had ended by the
+    as-of date. With `as_of` before the warehouse's: the cohorts and months up to the
+    month of that day, the cells of months that ended after it left out."""
     settings = _settings(target)
+    built = current_as_of(settings)
+    as_of = _checked_as_of(settings, as_of, "fct_retention_cohorts")
     cols, rows = settings.query(
         f"select {', '.join(COHORT_COLUMNS)} "
         f"from {_relation(settings, 'fct_retention_cohorts')} "
         "order by cohort_month, months_since_first"
     )
-    return _typed_rows(cols, rows, "retention_pct")
+    found = []
+    for row in _typed_rows(cols, rows, "retention_pct"):
+        month = add_months(row["cohort_month"], row["months_since_first"])
+        if month > as_of or (as_of < built and month_end(month) > as_of):
+            continue  # a month after the day asked for, or one that held later days
+        found.append({**row, "is_complete": month_end(month) <= as_of})
+    return found
 
 
 def _typed_rows(cols, rows, ratio_column: str) -> list[dict]:

@@ -4,7 +4,8 @@ activity warehouse from a terminal.
 
 It reads the published relations; it never recomputes a metric in Python.
 Exit codes: 0 success (validate: healthy), 1 a check or dbt failed, 2 usage or
-connection error.
+connection error, 75 another build holds the warehouse's run lock (try again later),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -223,8 +224,12 @@ def _print_segments(segments: list[dict]) -> None:
             continue
         if row["dimension"] != dimension:
             dimension = row["dimension"]
-            header = "users" if dimension == "recency" else "      DAU        WAU        MAU"
-            print(f"\n  by {dimension.replace('_', ' ')}{'':<22}{header}")
+            # the header's labels end where the rows' numbers end (4 + 30 + 1 + 8, ...)
+            title = f"by {dimension.replace('_', ' ')}"
+            if dimension == "recency":
+                print(f"\n  {title:<32} {'users':>8}")
+            else:
+                print(f"\n  {title:<32} {'DAU':>8} {'WAU':>10} {'MAU':>10}")
         if dimension == "recency":
             print(f"    {row['segment']:<30} {row['user_count']:>8,}")
         else:
@@ -297,9 +302,11 @@ def cmd_compare_methods(args, settings: Settings) -> int:
             )
         )
         return verdict
+    span = (comparison.end - comparison.start).days + 1
+    clipped = f"; --days {args.days:,} asked: the data starts then" if span < args.days else ""
     print(
         f"Old method vs touch log vs published, {comparison.start} to {comparison.end} "
-        f"({len(comparison.rows)} days)"
+        f"({len(comparison.rows)} days{clipped})"
     )
     print(f"\n  on {last_row['date_day']}{'':<8}published  old method  touch log")
     for metric, label in METRICS:
@@ -406,6 +413,15 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
     from .dbt_runner import run_dbt_with_progress
 
     dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
+    # a day that has not begun anywhere yet (UTC+14 is the earliest zone); dbt's
+    # on-run-start refuses the rest of the future in the reporting zone
+    earliest_today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+    if args.as_of and args.as_of > earliest_today:
+        raise WarehouseError(
+            f"--as-of {args.as_of} is in the future: its days have no data yet "
+            "(nothing was built; the published marts are left as they were)"
+        )
+    _check_raw_tables(settings)
     started = time.monotonic()
     results: list[dict] = []
     if settings.target == "spark":
@@ -434,6 +450,33 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
     return 0
 
 
+def _check_raw_tables(settings: Settings) -> None:
+    """Before dbt creates anything: the raw tables are where the user pointed, or one
+    line names what they set (dbt would create the schemas first and then fail at
+    length, naming a var they never set). On Spark dbt's own check answers (a second
+    JVM here would hold the metastore)."""
+    from .generator import SCHEMA
+    from .warehouse import source_schema
+
+    if settings.target == "spark":
+        return
+    schema = source_schema()
+    missing = [name for name in SCHEMA if name not in _existing_raw_tables(settings, schema)]
+    if not missing:
+        return
+    named = (
+        f"ACTIVITY_SOURCE_SCHEMA={schema}"
+        if "ACTIVITY_SOURCE_SCHEMA" in os.environ
+        else f"the default raw schema '{schema}' (set ACTIVITY_SOURCE_SCHEMA to change it)"
+    )
+    where = settings.duckdb_path if settings.target == "duckdb" else "the PostgreSQL database"
+    which = "none of the raw tables" if len(missing) == len(SCHEMA) else ", ".join(missing)
+    raise WarehouseError(
+        f"{named}: {where} has {which} there; point ACTIVITY_SOURCE_SCHEMA at the app's "
+        "schema, or create demo data with `activity-metrics generate` (nothing was built)"
+    )
+
+
 def _test_descriptions() -> dict[str, str]:
     """Each test's description (what it checks, what to do), from dbt's manifest."""
     from .warehouse import project_dir
@@ -443,7 +486,27 @@ def _test_descriptions() -> dict[str, str]:
             nodes = json.load(fh)["nodes"]
     except (OSError, ValueError, KeyError):
         return {}
-    return {uid: node.get("description") or "" for uid, node in nodes.items()}
+    return {
+        uid: node.get("description") or _generic_test_reading(node) for uid, node in nodes.items()
+    }
+
+
+def _generic_test_reading(node: dict) -> str:
+    """What a generic test without a description checks, from its own metadata
+    (`not_null` on fct_x.col, with its arguments)."""
+    metadata = node.get("test_metadata") or {}
+    if not metadata.get("name"):
+        return ""
+    relation = (node.get("attached_node") or "").split(".")[-1]
+    column = node.get("column_name")
+    where = f"{relation}.{column}" if column else relation
+    arguments = {
+        key: value
+        for key, value in (metadata.get("kwargs") or {}).items()
+        if key not in ("model", "column_name")
+    }
+    detail = f" ({', '.join(f'{key}: {value}' for key, value in arguments.items())})"
+    return f"{metadata['name']} on {where or 'its relation'}{detail if arguments else ''}"
 
 
 def _unclassified_event_types(settings: Settings) -> list[dict]:
@@ -508,7 +571,14 @@ def cmd_backfill(args, settings: Settings) -> int:
             raise WarehouseError(f"--start {start} is after --end {end}")
     else:
         end = args.as_of or api.current_as_of(settings)
-        start = end - dt.timedelta(days=args.days - 1)
+        start = end - dt.timedelta(days=min(args.days, (end - dt.date.min).days + 1) - 1)
+    first, last = api.data_range(settings)
+    if first is None or end < first or start > last:
+        raise WarehouseError(
+            f"{start} to {end} is outside the published days ({first} to {last}): "
+            "nothing to backfill (raw rows dated before the first published day are read "
+            "by `activity-metrics build --full-refresh`)"
+        )
     where = ("where date_day between %s and %s order by date_day", (start, end))
     before = {
         r["date_day"]: r for r in api.read_relation(settings, "fct_active_users_daily", *where)
@@ -578,7 +648,7 @@ def cmd_generate(args, settings: Settings) -> int:
         users=args.users,
         days=args.days,
         seed=args.seed,
-        end_date=args.end_date,
+        end_date=_end_date(args),
         dirty_rate=args.dirty_rate,
     )
     with Progress(transient=True) as progress:
@@ -609,6 +679,15 @@ def cmd_generate(args, settings: Settings) -> int:
     return 0
 
 
+def _end_date(args) -> dt.date | None:
+    """generate's last day: --end-date, or --as-of (the same day by another name)."""
+    if args.as_of and args.end_date and args.as_of != args.end_date:
+        raise WarehouseError(
+            f"--as-of {args.as_of} and --end-date {args.end_date} disagree: give one"
+        )
+    return args.end_date or args.as_of
+
+
 def _existing_raw_tables(settings: Settings, schema: str) -> list[str]:
     """The tables of `schema` that generate would replace (before it writes anything)."""
     from .generator import SCHEMA
@@ -635,7 +714,7 @@ def _existing_raw_tables(settings: Settings, schema: str) -> list[str]:
 
 
 def cmd_growth(args, settings: Settings) -> int:
-    rows = api.get_growth_accounting(args.period, args.last, settings)
+    rows = api.get_growth_accounting(args.period, args.last, settings, as_of=args.as_of)
     if not rows:
         raise WarehouseError("fct_growth_accounting is empty: run `activity-metrics build` first")
     if args.json:
@@ -664,7 +743,7 @@ def cmd_growth(args, settings: Settings) -> int:
 
 
 def cmd_cohorts(args, settings: Settings) -> int:
-    rows = api.get_retention_cohorts(settings)
+    rows = api.get_retention_cohorts(settings, as_of=args.as_of)
     if not rows:
         raise WarehouseError("fct_retention_cohorts is empty: run `activity-metrics build` first")
     if args.json:
@@ -679,11 +758,20 @@ def cmd_cohorts(args, settings: Settings) -> int:
     shown = min(width, 12)
     print("Monthly retention: share of each cohort (first active month) active k months later")
     print(f"  {'cohort':<8} {'users':>7} " + " ".join(f"{f'+{k}':>5}" for k in range(shown)))
+    in_progress = {
+        (r["cohort_month"], r["months_since_first"]) for r in rows if not r["is_complete"]
+    }
+
+    def cell(cohort, k, by_month):
+        if k not in by_month:
+            return " " * 5
+        return f"{by_month[k] * 100:>3.0f}%" + ("*" if (cohort, k) in in_progress else " ")
+
     for cohort, (size, by_month) in cohorts.items():
-        cells = " ".join(
-            f"{by_month[k] * 100:>4.0f}%" if k in by_month else " " * 5 for k in range(shown)
-        )
+        cells = " ".join(cell(cohort, k, by_month) for k in range(shown))
         print(f"  {cohort.strftime('%Y-%m'):<8} {size:>7,} {cells}")
+    if in_progress:
+        print("  * the month is in progress (its share can still grow)")
     if width > shown:
         print(f"  (first {shown} months shown; --json has all {width})")
     return 0
@@ -744,13 +832,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="the dbt project (default: $ACTIVITY_PROJECT_DIR, else the repository the "
         "package was installed from)",
     )
-    common.add_argument(
-        "--as-of",
-        type=_date,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="as-of date (default: the warehouse's, from its last build)",
-    )
+
+    def as_of(default: str) -> argparse.ArgumentParser:
+        """--as-of with what it defaults to for the command (a reader reads the
+        warehouse's as-of date; a build counts through yesterday)."""
+        parent = argparse.ArgumentParser(add_help=False)
+        parent.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD", help=default)
+        return parent
+
+    reader = [common, as_of("as-of date (default: the warehouse's, from its last build)")]
+    builder = [
+        common,
+        as_of(
+            "last day counted (default: yesterday in the reporting zone, "
+            "var activity__timezone; a day in the future is refused)"
+        ),
+    ]
     json_help = "machine-readable output (JSON on stdout)"
     sub = parser.add_subparsers(dest="command", metavar="<command>")
 
@@ -762,7 +859,7 @@ def build_parser() -> argparse.ArgumentParser:
         "months), with shares of all users, the change against 7 and 28 days earlier,\n"
         "stickiness, and a sparkline of the last 90 days. The default command.",
         ["show", "show --detailed", "show --json", "show --as-of 2026-06-30 --target postgres"],
-        parents=[common],
+        parents=reader,
     )
     show.add_argument("--json", action="store_true", help=json_help)
     show.add_argument(
@@ -786,7 +883,7 @@ def build_parser() -> argparse.ArgumentParser:
             "series --from 2026-01-01 --to 2026-03-31 --csv > q1.csv",
             "series --all --json",
         ],
-        parents=[common],
+        parents=reader,
     )
     series.add_argument(
         "--from",
@@ -813,7 +910,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reading. Exit 1 when the published series is frozen (events it has not taken\n"
         "in) or stale on a day (below a method).",
         ["compare-methods", "compare-methods --days 90 --json"],
-        parents=[common],
+        parents=reader,
     )
     compare.add_argument(
         "--days", type=_positive, default=30, help="period length in days (default 30)"
@@ -829,7 +926,10 @@ def build_parser() -> argparse.ArgumentParser:
         "validation), and prints the app's tracking coverage, failures with what they\n"
         "check, unclassified touch types, and the backfill that repairs unread rows.",
         ["validate", "validate --json | jq .healthy"],
-        parents=[common],
+        parents=[
+            common,
+            as_of("the day the checks judge (default: yesterday in the reporting zone)"),
+        ],
     )
     validate.add_argument("--json", action="store_true", help=json_help)
     validate.set_defaults(func=cmd_validate)
@@ -841,7 +941,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Growth accounting per day, ISO week or calendar month: new is first activity\n"
         "ever (never signup), with the quick ratio (new + resurrected) / churned.",
         ["growth", "growth --period month --last 6", "growth --period day --json"],
-        parents=[common],
+        parents=reader,
     )
     growth.add_argument(
         "--period",
@@ -861,7 +961,7 @@ def build_parser() -> argparse.ArgumentParser:
         "monthly retention triangle (fct_retention_cohorts)",
         "Share of each cohort (users by the month of their first activity) active k\nmonths later.",
         ["cohorts", "cohorts --json"],
-        parents=[common],
+        parents=reader,
     )
     cohorts.add_argument("--json", action="store_true", help=json_help)
     cohorts.set_defaults(func=cmd_cohorts)
@@ -874,7 +974,7 @@ def build_parser() -> argparse.ArgumentParser:
         "bar, one run at a time per warehouse (exit 75 when another holds it), and a\n"
         "summary that names what failed or warned.",
         ["build", "build --target postgres", "build --full-refresh"],
-        parents=[common],
+        parents=builder,
     )
     build.add_argument(
         "--full-refresh",
@@ -891,7 +991,7 @@ def build_parser() -> argparse.ArgumentParser:
         "from a restored replica, a newly classified touch type) and prints the days whose\n"
         "figures changed.",
         ["backfill --days 5", "backfill --start 2026-01-01 --end 2026-03-31"],
-        parents=[common],
+        parents=builder,
     )
     backfill.add_argument(
         "--days", type=_positive, default=365, help="the N days ending on the as-of date"
@@ -933,7 +1033,10 @@ def build_parser() -> argparse.ArgumentParser:
             "generate --users 20000 --days 365",
             "generate --target postgres --schema app_demo --replace",
         ],
-        parents=[common],
+        parents=[
+            common,
+            as_of("the same as --end-date (the last day of data)"),
+        ],
     )
     gen.add_argument("--users", type=_positive, default=20_000, help="users (default 20,000)")
     gen.add_argument("--days", type=_positive, default=365, help="days of history (default 365)")
@@ -980,6 +1083,10 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "project_dir", None):
         os.environ["ACTIVITY_PROJECT_DIR"] = os.path.abspath(args.project_dir)
     try:
+        if getattr(args, "project_dir", None):  # a directory given is checked first
+            from .warehouse import checked_project_dir
+
+            checked_project_dir()
         settings = Settings.from_env(getattr(args, "target", None))
         return args.func(args, settings)
     except RunLocked as exc:
