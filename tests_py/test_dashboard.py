@@ -92,6 +92,8 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
     assert metadata_counts(home) == first == {"dbs": 1, "tables": 10, "slices": 21, "dashboards": 4}
+    # what `make dashboard` prints: every dashboard of the bundle, the ones visited here
+    assert {slug for slug, _ in manage.dashboards()} == set(DASHBOARDS)
 
     (current,) = warehouse.query(
         f"select dau, wau, mau, total_users, stickiness, dau_pct, wau_pct, mau_pct, as_of_date "
@@ -251,42 +253,62 @@ def epoch_ms_day(value) -> dt.date:
 
 
 def assert_growth_drawn(warehouse, drawn):
-    """The growth page's bars and heatmap received exactly the rows of the marts."""
+    """The growth page's bars and heatmap received exactly the rows of the marts: a
+    complete period as new, retained, resurrected and churned; the period in progress
+    apart, as its own series (active so far, not back yet), never as final churn; the
+    heatmap's cells of months that had ended, labelled YYYY-MM, the month in progress
+    left blank."""
     schema = warehouse.schema
+    metrics = (
+        "new_users",
+        "retained_users",
+        "resurrected_users",
+        "churned_below_zero",
+        "active_so_far",
+        "churned_so_far_below_zero",
+    )
     bars = {}
     for form_data, rows in drawn:
         kinds = [f.get("comparator") for f in form_data.get("adhoc_filters", [])]
         if "churned_below_zero" in form_data.get("metrics", []) and kinds[0] in ("week", "month"):
             bars[kinds[0]] = {
-                epoch_ms_day(r["period_start"]): (
-                    r["new_users"],
-                    r["retained_users"],
-                    r["resurrected_users"],
-                    r["churned_below_zero"],
-                )
-                for r in rows
+                epoch_ms_day(r["period_start"]): tuple(r[m] for m in metrics) for r in rows
             }
     assert set(bars) == {"week", "month"}, [f.get("slice_id") for f, _ in drawn]
     for kind, shown in bars.items():
         expected = {
-            start: (new, retained, resurrected, -churned)
-            for start, new, retained, resurrected, churned in warehouse.query(
-                "select period_start, new_users, retained_users, resurrected_users, "
-                f"churned_users from {schema}.fct_growth_accounting where period_type = '{kind}'"
+            start: (new, retained, resurrected, -churned, None, None)
+            if complete
+            else (None, None, None, None, active, -churned)
+            for start, complete, active, new, retained, resurrected, churned in warehouse.query(
+                "select period_start, is_complete, active_users, new_users, retained_users, "
+                "resurrected_users, churned_users "
+                f"from {schema}.fct_growth_accounting where period_type = '{kind}'"
             )
         }
         assert shown == expected, kind
-        assert any(values[3] < 0 for values in shown.values()), "no churn drawn below zero"
+        assert any(values[3] and values[3] < 0 for values in shown.values()), "no churn drawn"
     (heatmap,) = [rows for f, rows in drawn if f.get("viz_type") == "heatmap_v2"]
+    ((as_of,),) = warehouse.query(f"select as_of_date from {schema}.activity_metrics_current")
     expected_cells = {
-        (int(months), cohort): round(float(pct), 6)
-        for cohort, months, pct in warehouse.query(
-            f"select cohort_month, months_since_first, retention_pct from {schema}."
-            "fct_retention_cohorts"
+        (int(months), cohort.strftime("%Y-%m")): (
+            round(float(pct), 6) if month_end(activity_month) <= as_of else None
+        )
+        for cohort, months, activity_month, pct in warehouse.query(
+            "select cohort_month, months_since_first, activity_month, retention_pct "
+            f"from {schema}.fct_retention_cohorts"
         )
     }
     cells = {
-        (int(r["months_since_first"]), epoch_ms_day(r["cohort_month"])): round(r["retention"], 6)
+        (int(r["months_since_first"]), r["cohort_label"]): (
+            None if r["retention"] is None else round(r["retention"], 6)
+        )
         for r in heatmap
     }
     assert cells == expected_cells
+
+
+def month_end(month_start: dt.date) -> dt.date:
+    return (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+        days=1
+    )

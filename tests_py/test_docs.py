@@ -369,7 +369,20 @@ def test_docs_site_renders_metric_definitions(docs_warehouse):
                 page.get_by_text(text).first.wait_for(timeout=30_000)
             body = page.inner_text("body")
             assert "{{ doc(" not in body and "{% docs" not in body
+            # the column table shows each description's first line as text: no markdown
+            columns = page.locator("table").all_inner_texts()
+            assert columns and not [text for text in columns if "**" in text], columns
             page.screenshot(path=os.path.join(SCREENSHOTS, "docs_fct_active_users_daily.png"))
+            # searching "wau" lists the published metric before the slow reference one
+            page.fill("#search", "wau")
+            page.locator(".search-result").first.wait_for(timeout=30_000)
+            found = [title.strip() for title in page.locator(".search-result h4").all_inner_texts()]
+            # (a result's title is the metric's label and its kind)
+            published = "WAU (weekly active users, rolling 7 days) metric"
+            reference = "WAU by MetricFlow's cumulative metric (reference, slow) metric"
+            assert published in found and reference in found, found
+            assert found.index(published) < found.index(reference), found
+            page.screenshot(path=os.path.join(SCREENSHOTS, "docs_search_wau.png"))
             assert not errors, errors
         finally:
             browser.close()

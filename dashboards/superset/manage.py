@@ -184,6 +184,20 @@ def import_bundle(home: str, target: str) -> None:
             os.remove(path)  # it holds the password
 
 
+def dashboards() -> list[tuple[str, str]]:
+    """(slug, title) of every dashboard of the bundle, from its files (no list to keep)."""
+    found = []
+    folder = os.path.join(BUNDLE, "dashboards")
+    for name in sorted(os.listdir(folder)):
+        fields = dict(
+            line.split(": ", 1)
+            for line in read(os.path.join(folder, name)).splitlines()
+            if line.startswith(("slug: ", "dashboard_title: "))
+        )
+        found.append((fields["slug"].strip(), fields["dashboard_title"].strip().strip("'")))
+    return found
+
+
 def serve(home: str, port: int, background: bool = False):
     command = [superset_bin(), "run", "-h", "127.0.0.1", "-p", str(port), "--with-threads"]
     log_path = os.path.join(home, "server.log")
@@ -207,10 +221,9 @@ def serve(home: str, port: int, background: bool = False):
     if background:
         return proc
     print(f"Superset: http://127.0.0.1:{port}/dashboard/list/  (login {ADMIN})")
-    print(
-        "dashboards: /superset/dashboard/activity-headline/, /superset/dashboard/activity-series/,"
-        " /superset/dashboard/activity-monitoring/"
-    )
+    print("dashboards:")
+    for slug, title in dashboards():
+        print(f"  {title:<32} http://127.0.0.1:{port}/superset/dashboard/{slug}/")
     try:
         proc.wait()
     except KeyboardInterrupt:
