@@ -459,3 +459,20 @@ def test_bad_var_stops_dbt_with_a_clear_message(make_warehouse):
 def test_settings_reject_unknown_target():
     with pytest.raises(WarehouseError):
         Settings.from_env("oracle")
+
+
+def test_jvm_banners_stay_out_of_the_build_output():
+    from activity_metrics.dbt_runner import JVM_BANNER
+
+    for banner in (
+        "WARNING: Using incubator modules: jdk.incubator.vector",
+        'Setting default log level to "WARN".',
+        "To adjust logging level use sc.setLogLevel(newLevel). For SparkR, use setLogLevel.",
+    ):
+        assert JVM_BANNER.match(banner), banner
+    for kept in (
+        "18:58:36  1 of 30 ERROR creating sql table model analytics.fct_user_days",
+        "WARNING: something else the JVM says",
+        "Compilation Error in operation activity_metrics-on-run-start-0",
+    ):
+        assert not JVM_BANNER.match(kept), kept

@@ -57,6 +57,12 @@ def run_dbt(
     )
 
 
+# the JVM's start-up banners of dbt-spark's session (not dbt's lines, not errors): kept
+# out of the progress and the summary
+JVM_BANNER = re.compile(
+    r"^(WARNING: Using incubator modules: |Setting default log level to |"
+    r"To adjust logging level use sc\.setLogLevel)"
+)
 STATUS_LINE = re.compile(r"^\S*\s*(\d+) of (\d+) (OK|PASS|WARN|FAIL|ERROR|SKIP|NO-OP)\b")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -95,6 +101,8 @@ def run_dbt_with_progress(
                 task = progress.add_task(label, total=None)
                 tail: list[str] = []
                 for line in proc.stdout:
+                    if JVM_BANNER.match(line):
+                        continue
                     tail = [*tail, line][-60:]
                     match = STATUS_LINE.match(ANSI.sub("", line))
                     if match:
@@ -108,7 +116,8 @@ def run_dbt_with_progress(
                 sys.stdout.write("".join(tail))
         else:
             for line in proc.stdout:
-                sys.stdout.write(line)
+                if not JVM_BANNER.match(line):
+                    sys.stdout.write(line)
     return proc.returncode, read_run_results(since=started)
 
 

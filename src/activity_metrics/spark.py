@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 from .warehouse import WarehouseError, project_dir
 
@@ -96,7 +97,17 @@ def spark_session():
         builder = SparkSession.builder.enableHiveSupport()
         for key, value in session_config().items():
             builder = builder.config(key, value)
-        _SESSION = builder.getOrCreate()
+        # the JVM starts here and inherits stderr: its start-up banners go to a log
+        # file of the Spark directory instead of the command's output
+        sys.stderr.flush()
+        saved = os.dup(2)
+        with open(os.path.join(spark_dir(), "jvm.log"), "a") as log:
+            os.dup2(log.fileno(), 2)
+            try:
+                _SESSION = builder.getOrCreate()
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
         _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
 
