@@ -18,6 +18,15 @@
             {%- do problems.append(problem) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set environment_date = env_var('ACTIVITY_AS_OF_DATE', '') | trim
+        if execute else '' -%}
+    {%- if environment_date != '' -%}
+        {%- set problem = activity_metrics.date_text_problem(
+            'ACTIVITY_AS_OF_DATE', environment_date) -%}
+        {%- if problem is not none -%}
+            {%- do problems.append(problem) -%}
+        {%- endif -%}
+    {%- endif -%}
     {%- for name in activity_metrics.var_rules() -%}
         {%- set problem = activity_metrics.var_problem(name) -%}
         {%- if problem is not none -%}
@@ -181,6 +190,11 @@
     {%- if value is none or value | string | trim == '' -%}
         {{- return(none) -}}
     {%- endif -%}
+    {{- return(activity_metrics.date_text_problem('var ' ~ name, value)) -}}
+{% endmacro %}
+
+{% macro date_text_problem(label, value) %}
+    {#- What is wrong with a date given as text (YYYY-MM-DD), or none. -#}
     {%- set text = value | string | trim -%}
     {%- set ok = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) is not none -%}
     {%- if ok -%}
@@ -196,7 +210,7 @@
     {%- if ok -%}
         {{- return(none) -}}
     {%- endif -%}
-    {{- return("var " ~ name ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
+    {{- return(label ~ '="' ~ value ~ '" is not a date (YYYY-MM-DD).') -}}
 {% endmacro %}
 
 {% macro check_as_of_reaches_the_data() %}

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from activity_metrics.dbt_runner import run_dbt
+from activity_metrics.dbt_runner import as_of_environment, run_dbt
 from activity_metrics.generator import GeneratorConfig, generate
 from activity_metrics.scratch import ScratchWarehouse
 from activity_metrics.warehouse import (
@@ -42,11 +42,12 @@ class Warehouse(ScratchWarehouse):
             target, f"raw_{suffix}", f"analytics_{suffix}", str(tmp_path / f"{suffix}.duckdb")
         )
 
-    def dbt(self, args, dbt_vars, expect_success=True):
+    def dbt(self, args, dbt_vars, expect_success=True, env=None):
+        env = {**self.env, **(env or {})}
         if self.target == "spark":
-            result = run_dbt_in_process(args, self.target, dbt_vars, self.env)
+            result = run_dbt_in_process(args, self.target, dbt_vars, env)
         else:
-            result = run_dbt(args, self.target, dbt_vars, env=self.env, capture=True)
+            result = run_dbt(args, self.target, dbt_vars, env=env, capture=True)
         if expect_success and result.returncode != 0:
             lines = result.stdout.splitlines()
             start = next(
@@ -57,12 +58,13 @@ class Warehouse(ScratchWarehouse):
         return result
 
     def build(self, as_of: dt.date, timezone="UTC", extra_vars=None, full_refresh=False):
-        dbt_vars = {
-            "activity__as_of_date": as_of.isoformat(),
-            "activity__timezone": timezone,
-            **(extra_vars or {}),
-        }
-        return self.dbt(["build", *(["--full-refresh"] if full_refresh else [])], dbt_vars)
+        """`dbt build` as of a day, given as a scheduler gives it ($ACTIVITY_AS_OF_DATE)."""
+        dbt_vars = {"activity__timezone": timezone, **(extra_vars or {})}
+        return self.dbt(
+            ["build", *(["--full-refresh"] if full_refresh else [])],
+            dbt_vars,
+            env=as_of_environment(as_of),
+        )
 
 
 def run_dbt_in_process(args, target, dbt_vars, env):

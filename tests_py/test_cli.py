@@ -476,3 +476,45 @@ def test_jvm_banners_stay_out_of_the_build_output():
         "Compilation Error in operation activity_metrics-on-run-start-0",
     ):
         assert not JVM_BANNER.match(kept), kept
+
+
+def test_a_nightly_given_its_date_by_the_environment_keeps_the_parsed_project(make_warehouse):
+    """Two nights as a scheduler runs them (`dbt build`, no --vars, the date in
+    $ACTIVITY_AS_OF_DATE): the second reuses dbt's parsed project and publishes its own
+    date; a date that is not one is refused before anything runs."""
+    from activity_metrics.dbt_runner import run_dbt
+
+    warehouse = make_warehouse("duckdb", "env_date")
+    warehouse.load(small_dataset(4, 200, 40, END))
+    outputs = []
+    for as_of in (END - dt.timedelta(days=1), END):
+        result = run_dbt(
+            ["build"],
+            "duckdb",
+            None,
+            env={**warehouse.env, "ACTIVITY_AS_OF_DATE": str(as_of)},
+            capture=True,
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+        outputs.append(result.stdout)
+        (published,) = one_row(warehouse, "select as_of_date from {s}.activity_metrics_current")
+        assert published == as_of
+    assert "Unable to do partial parsing" not in outputs[1], outputs[1][:2000]
+    # ... and no parsed file is tied to the variable (dbt re-parses the files whose
+    # environment variables changed): it is read only when the run executes
+    import msgpack
+
+    from activity_metrics.warehouse import project_dir
+
+    with open(os.path.join(project_dir(), "target", "partial_parse.msgpack"), "rb") as fh:
+        state = msgpack.unpackb(fh.read(), raw=False, strict_map_key=False)
+    assert "ACTIVITY_AS_OF_DATE" not in state["env_vars"], state["env_vars"]
+    bad = run_dbt(
+        ["build"],
+        "duckdb",
+        None,
+        env={**warehouse.env, "ACTIVITY_AS_OF_DATE": "2024-02-30"},
+        capture=True,
+    )
+    assert bad.returncode != 0
+    assert 'ACTIVITY_AS_OF_DATE="2024-02-30" is not a date' in bad.stdout, bad.stdout[-2000:]

@@ -192,13 +192,18 @@ class Validation:
         return not self.failed and not self.coverage_warnings
 
 
-def validate(settings: Settings, dbt_vars: dict | None = None) -> Validation:
-    from .dbt_runner import read_run_results, run_dbt
+def validate(
+    settings: Settings, dbt_vars: dict | None = None, as_of: dt.date | None = None
+) -> Validation:
+    """Every data test (selector `validation`) and the coverage checks; `as_of` is passed
+    as $ACTIVITY_AS_OF_DATE (dbt keeps its parsed project, as for a nightly)."""
+    from .dbt_runner import as_of_environment, read_run_results, run_dbt
 
     result = run_dbt(
         ["test", "--selector", "validation", "--no-use-colors"],
         settings.target,
         dbt_vars,
+        env=as_of_environment(as_of),
         capture=True,
     )
     results = read_run_results()

@@ -63,10 +63,6 @@ def _floats(row: dict) -> dict:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
 
 
-def _dbt_vars(args) -> dict:
-    return {"activity__as_of_date": args.as_of.isoformat()} if args.as_of else {}
-
-
 # --- show -----------------------------------------------------------------------------
 
 
@@ -328,7 +324,7 @@ def cmd_compare_methods(args, settings: Settings) -> int:
 def cmd_validate(args, settings: Settings) -> int:
     if not args.json:
         print("running the consistency and coverage tests (dbt test) ...")
-    validation = api.validate(settings, _dbt_vars(args))
+    validation = api.validate(settings, as_of=args.as_of)
     failed, warned, passed = validation.failed, validation.warned, validation.passed
     notices, checks, healthy = validation.notices, validation.coverage_checks, validation.is_healthy
     if args.json:
@@ -410,9 +406,9 @@ def _print_unseen_rows(settings: Settings, compiled_sql: str) -> None:
 
 
 def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_refresh=False):
-    from .dbt_runner import run_dbt_with_progress
+    from .dbt_runner import as_of_environment, run_dbt_with_progress
 
-    dbt_vars = {**_dbt_vars(args), **(extra_vars or {})}
+    dbt_vars = extra_vars or {}
     # a day that has not begun anywhere yet (UTC+14 is the earliest zone); dbt's
     # on-run-start refuses the rest of the future in the reporting zone
     earliest_today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
@@ -432,19 +428,22 @@ def _run_build(args, settings: Settings, extra_vars: dict | None = None, full_re
         release_spark()  # dbt's JVM opens the metastore: this process lets go of it
     # one nightly run at a time per warehouse; on DuckDB into a copy, swapped in at the end
     with RunLock(settings) as lock, BuildCopy(settings) as copy:
-        # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it
-        for command, label in ((["seed"], "seeds"), (["build", "--selector", "nightly"], "build")):
-            if full_refresh:
-                command = [*command, "--full-refresh"]
-            code, results = run_dbt_with_progress(
-                command, settings.target, dbt_vars, label, env={**lock.env, **copy.env}
-            )
-            if code != 0:
-                copy.publish()  # what dbt wrote, as a plain `dbt build` would leave it
-                if results:
-                    _summarise(results, time.monotonic() - started, settings)
-                print(f"error: dbt {command[0]} failed (exit {code}); {RUNBOOK}", file=sys.stderr)
-                return 1
+        # `nightly` is dbt's default selector too (selectors.yml): plain `dbt build` runs it,
+        # the seed included (one dbt process: its start alone costs seconds)
+        command = ["build", "--selector", "nightly", *(["--full-refresh"] if full_refresh else [])]
+        code, results = run_dbt_with_progress(
+            command,
+            settings.target,
+            dbt_vars,
+            "build",
+            env={**lock.env, **copy.env, **as_of_environment(args.as_of)},
+        )
+        if code != 0:
+            copy.publish()  # what dbt wrote, as a plain `dbt build` would leave it
+            if results:
+                _summarise(results, time.monotonic() - started, settings)
+            print(f"error: dbt build failed (exit {code}); {RUNBOOK}", file=sys.stderr)
+            return 1
         copy.publish()
     _summarise(results, time.monotonic() - started, settings)
     return 0
@@ -969,7 +968,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = _command(
         sub,
         "build",
-        "the nightly dbt seed + build",
+        "the nightly dbt build (seed included)",
         "What a plain `dbt build` runs (the default selector, nightly), with a progress\n"
         "bar, one run at a time per warehouse (exit 75 when another holds it), and a\n"
         "summary that names what failed or warned.",

@@ -36,9 +36,9 @@ from .dbt_runner import profiles_dir
 from .warehouse import PROJECT_DIR
 
 TARGET = os.environ.get("ACTIVITY_TARGET", "duckdb")
-# a fixed as-of date (YYYY-MM-DD) instead of yesterday: a re-run of a past night
+# a fixed as-of date (YYYY-MM-DD) instead of yesterday: a re-run of a past night; dbt
+# reads the same variable itself when the run executes (its parsed project is kept)
 AS_OF = os.environ.get("ACTIVITY_AS_OF_DATE") or None
-DBT_VARS = ["--vars", json.dumps({"activity__as_of_date": AS_OF})] if AS_OF else []
 SCHEDULE_TIMEZONE = os.environ.get("ACTIVITY_SCHEDULE_TIMEZONE", "UTC")
 # the snapshot is rebuilt every night: older than a day and a few hours means a missed night
 SNAPSHOT_MAX_AGE = dt.timedelta(hours=int(os.environ.get("ACTIVITY_FRESHNESS_HOURS", "30")))
@@ -69,7 +69,7 @@ if os.getenv("DAGSTER_IS_DEV_CLI"):
 def activity_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """The nightly path: every model and seed, with the tests that guard what a night
     writes (dbt tests become asset checks)."""
-    yield from dbt.cli(["build", *DBT_VARS], context=context).stream()
+    yield from dbt.cli(["build"], context=context).stream()
 
 
 @op

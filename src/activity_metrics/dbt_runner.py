@@ -40,6 +40,14 @@ def dbt_command(args: list[str], target: str, dbt_vars: dict | None) -> list[str
     return command
 
 
+def as_of_environment(as_of) -> dict[str, str]:
+    """How a run is given its as-of date: $ACTIVITY_AS_OF_DATE, which the project reads
+    when the run executes (macro as_of_date), never a --vars value, which changes every
+    night and makes dbt parse the whole project again. Empty: yesterday (or what the
+    environment already says)."""
+    return {"ACTIVITY_AS_OF_DATE": as_of.isoformat()} if as_of else {}
+
+
 def run_dbt(
     args: list[str],
     target: str,

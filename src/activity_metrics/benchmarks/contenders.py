@@ -10,7 +10,6 @@ import os
 import sys
 
 from ..generator import ACTIVITY_TABLES
-from ..warehouse import project_dir
 from .runner import BenchWarehouse
 
 
@@ -104,7 +103,7 @@ def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.dat
     model = model_path.rsplit("/", 1)[-1]
     warehouse.dbt(["compile", "--select", model, "--full-refresh"], as_of)
     path = os.path.join(
-        project_dir(), f"target/compiled/activity_metrics/models/marts/{model_path}.sql"
+        warehouse.target_path, f"compiled/activity_metrics/models/marts/{model_path}.sql"
     )
     with open(path) as fh:
         return fh.read()
@@ -113,15 +112,36 @@ def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.dat
 GROWTH_MODELS = ("fct_growth_accounting", "fct_retention_cohorts")
 
 
-def growth_seconds_in_last_build() -> float:
-    """Execution time of the growth-accounting models in the last dbt run (run results)."""
-    with open(os.path.join(project_dir(), "target", "run_results.json")) as fh:
+def growth_seconds_in_last_build(warehouse: BenchWarehouse) -> float:
+    """Execution time of the growth-accounting models in the warehouse's last dbt run."""
+    with open(os.path.join(warehouse.target_path, "run_results.json")) as fh:
         results = json.load(fh)["results"]
     return sum(
         r["execution_time"]
         for r in results
         if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in GROWTH_MODELS
     )
+
+
+def dbt_run_breakdown(warehouse: BenchWarehouse, wall_seconds: float) -> dict[str, float]:
+    """Where the warehouse's last dbt run spent its wall time: before the run (dbt's
+    start, the project's parse), the models' and the tests' own execution (run
+    results), and the rest of the run (compilation with its planning queries, hooks,
+    introspection)."""
+    with open(os.path.join(warehouse.target_path, "run_results.json")) as fh:
+        run_results = json.load(fh)
+    results, elapsed = run_results["results"], run_results["elapsed_time"]
+
+    def seconds(kind: str) -> float:
+        return sum(r["execution_time"] for r in results if r["unique_id"].startswith(kind))
+
+    models, tests = seconds("model."), seconds("test.")
+    return {
+        "dbt start and parse": wall_seconds - elapsed,
+        "models' SQL": models,
+        "tests' SQL": tests,
+        "compilation, planning queries, hooks": elapsed - models - tests,
+    }
 
 
 def naive_growth_sql(schema: str, as_of: dt.date) -> str:

@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from ..dbt_runner import dbt_command, profiles_dir
+from ..dbt_runner import as_of_environment, dbt_command, profiles_dir
 from ..scratch import ScratchWarehouse
 from ..warehouse import Settings, WarehouseError, project_dir
 
@@ -49,6 +49,10 @@ class BenchWarehouse(ScratchWarehouse):
             {"ACTIVITY_SPARK_DIR": os.path.join(bench_dir, "spark")} if target == "spark" else {},
             release_spark=True,
         )
+        # dbt's target directory of its own, as a scheduler's checkout has: its parsed
+        # project (partial_parse.msgpack) is this warehouse's, not the last one's
+        self.target_path = os.path.join(bench_dir, f"dbt_target_{name}")
+        self.env["DBT_TARGET_PATH"] = self.target_path
 
     def load(self, tables, append=False):
         """A fresh warehouse with these raw tables (append: add the rows)."""
@@ -56,14 +60,16 @@ class BenchWarehouse(ScratchWarehouse):
             self.drop()
         super().load(tables, append=append)
 
-    def run(self, command: list[str], timeout: float | None = None) -> tuple[float, float]:
+    def run(
+        self, command: list[str], timeout: float | None = None, env: dict | None = None
+    ) -> tuple[float, float]:
         """A command in a child process: (seconds, peak RSS of the child in MB). Past the
         timeout the child is killed and the result is (inf, nan): a lower bound."""
         started = time.perf_counter()
         proc = subprocess.Popen(
             command,
             cwd=project_dir(),
-            env={**os.environ, **self.env, "DBT_PROFILES_DIR": profiles_dir()},
+            env={**os.environ, **self.env, "DBT_PROFILES_DIR": profiles_dir(), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -91,10 +97,23 @@ class BenchWarehouse(ScratchWarehouse):
         return float(reported.get("SECONDS", seconds)), peak
 
     def dbt(self, args: list[str], as_of: dt.date) -> tuple[float, float]:
-        command = dbt_command(args, self.target, {"activity__as_of_date": as_of.isoformat()})
+        """dbt as a scheduler runs it: no --vars, the date from the environment (the
+        parsed project is kept from one night to the next)."""
+        command = dbt_command(args, self.target, None)
         if os.path.exists("/usr/bin/time"):  # GNU time: the peak RSS of dbt itself
             command = ["/usr/bin/time", "-f", "%M", *command]
-        return self.run(command)
+        return self.run(command, env=as_of_environment(as_of))
+
+    def dbt_with_vars(self, args: list[str], as_of: dt.date, night: int) -> tuple[float, float]:
+        """dbt given its date by --vars, as this project's nightly was run before: a value
+        that changes every night, so dbt parses the whole project again (`night` stands
+        for the change; in a target directory of its own, so that the other runs keep
+        their parsed project)."""
+        dbt_vars = {"activity__as_of_date": as_of.isoformat(), "bench_night": night}
+        command = dbt_command(args, self.target, dbt_vars)
+        if os.path.exists("/usr/bin/time"):
+            command = ["/usr/bin/time", "-f", "%M", *command]
+        return self.run(command, env={"DBT_TARGET_PATH": self.target_path + "_vars"})
 
     def one_row(self, sql: str) -> tuple:
         """The first row of a query (not timed)."""
