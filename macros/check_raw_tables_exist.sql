@@ -32,8 +32,8 @@
     {%- if missing -%}
         {{- exceptions.raise_compiler_error(
             "Raw tables missing: " ~ (missing | join(', '))
-            ~ ". Point var activity__source_schema at the app's schema, or "
-            ~ "create demo data with `activity-metrics generate`.") -}}
+            ~ ". Point ACTIVITY_SOURCE_SCHEMA (or var activity__source_schema) at"
+            ~ " the app's schema, or create demo data with `activity-metrics generate`.") -}}
     {%- endif -%}
     {%- if missing_columns -%}
         {{- exceptions.raise_compiler_error(

@@ -9,7 +9,9 @@ import json
 import os
 import sys
 
+from ..dbt_runner import dbt_command
 from ..generator import ACTIVITY_TABLES
+from ..warehouse import project_dir
 from .runner import BenchWarehouse
 
 
@@ -208,6 +210,10 @@ def spine_join_sql(schema: str, first: dt.date, as_of: dt.date) -> str:
 
 def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
     mf = os.path.join(os.path.dirname(sys.executable), "mf")
+    # MetricFlow reads the semantic manifest of the project's own target directory (not
+    # $DBT_TARGET_PATH, where the bench's dbt runs write): parse this warehouse's there
+    project_target = {"DBT_TARGET_PATH": os.path.join(project_dir(), "target")}
+    warehouse.run(dbt_command(["parse"], warehouse.target, None), env=project_target)
     warehouse.run(
         [
             mf,
@@ -221,7 +227,8 @@ def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.da
             "--end-time",
             as_of.isoformat(),
             "--explain",
-        ]
+        ],
+        env=project_target,
     )
     text = warehouse.last_output
     start = text.index("\n", text.index("SQL (remove --explain")) + 1
