@@ -4,6 +4,7 @@ including the error paths and exit codes."""
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import datetime as dt
 import io
@@ -230,14 +231,17 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     past_cohorts = json.loads(
         run_cli(["cohorts", "--as-of", str(month_before), "--json"], env).stdout
     )
-    assert past_cohorts and all(c["is_complete"] for c in past_cohorts)
-    assert all(
-        api.month_end(
-            api.add_months(dt.date.fromisoformat(c["cohort_month"]), c["months_since_first"])
+    # exactly the mart's cells whose month had ended by then (the calendar's month ends)
+    ended = {
+        (str(cohort), months)
+        for cohort, months, month in warehouse.query(
+            "select cohort_month, months_since_first, activity_month "
+            f"from {warehouse.schema}.fct_retention_cohorts"
         )
-        <= month_before
-        for c in past_cohorts
-    )
+        if month.replace(day=calendar.monthrange(month.year, month.month)[1]) <= month_before
+    }
+    assert ended and {(c["cohort_month"], c["months_since_first"]) for c in past_cohorts} == ended
+    assert all(c["is_complete"] for c in past_cohorts)
     # END is the last day of its month: every month is complete, none marked
     assert all(c["is_complete"] for c in json.loads(run_cli(["cohorts", "--json"], env).stdout))
     assert "in progress" not in run_cli(["cohorts"], env).stdout

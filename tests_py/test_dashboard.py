@@ -9,6 +9,7 @@ target/screenshots/, for review."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import re
@@ -84,8 +85,8 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     home = str(tmp_path / "superset_home")
 
     manage.install()
-    password = manage.bootstrap(home)
-    assert len(password or "") >= 16  # generated (16 random characters), never a fixed one
+    admin_login = manage.bootstrap(home)
+    assert len(admin_login or "") >= 16  # generated (16 random characters), never a fixed one
     key_file = os.path.join(home, "secret_key")
     assert os.stat(key_file).st_mode & 0o777 == 0o600  # readable by its owner only
     manage.import_bundle(home, "postgres")
@@ -152,7 +153,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             page.on("response", chart_data)
             page.goto(f"{base}/login/")
             page.fill("#username", manage.ADMIN)
-            page.fill("#password", password)
+            page.fill("#password", admin_login)
             page.keyboard.press("Enter")
             # generous: a loaded 2-core machine takes long for the first page
             page.wait_for_url(re.compile(r".*/superset/welcome/.*"), timeout=180_000)
@@ -292,7 +293,12 @@ def assert_growth_drawn(warehouse, drawn):
     ((as_of,),) = warehouse.query(f"select as_of_date from {schema}.activity_metrics_current")
     expected_cells = {
         (int(months), cohort.strftime("%Y-%m")): (
-            round(float(pct), 6) if month_end(activity_month) <= as_of else None
+            round(float(pct), 6)
+            if activity_month.replace(
+                day=calendar.monthrange(activity_month.year, activity_month.month)[1]
+            )
+            <= as_of
+            else None
         )
         for cohort, months, activity_month, pct in warehouse.query(
             "select cohort_month, months_since_first, activity_month, retention_pct "
@@ -306,9 +312,3 @@ def assert_growth_drawn(warehouse, drawn):
         for r in heatmap
     }
     assert cells == expected_cells
-
-
-def month_end(month_start: dt.date) -> dt.date:
-    return (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
-        days=1
-    )

@@ -132,11 +132,16 @@ class MethodComparison:
         return not self.lag.is_behind and not self.stale_days
 
 
+def first_of_days(end: dt.date, days: int) -> dt.date:
+    """The first of the `days` days ending on `end` (never before the calendar's first)."""
+    return end - dt.timedelta(days=min(days, (end - dt.date.min).days + 1) - 1)
+
+
 def compare_methods(settings: Settings, as_of: dt.date, days: int) -> MethodComparison:
     """The comparison over the `days` days ending on `as_of`, or over fewer when the
     data starts later: `start` is the first day read, never a day before the data."""
     first, _ = data_range(settings)
-    start = as_of - dt.timedelta(days=min(days, (as_of - dt.date.min).days + 1) - 1)
+    start = first_of_days(as_of, days)
     if first is not None and start < first:
         start = first
     rows = read_relation(
@@ -248,16 +253,18 @@ COHORT_COLUMNS = (
 )
 
 
-def _checked_as_of(settings: Settings, as_of: dt.date | None, relation: str) -> dt.date:
-    """The as-of date a reader asked for, or the warehouse's; one after the warehouse's
-    is refused (the marts hold nothing past the as-of date they were built for)."""
+def _checked_as_of(
+    settings: Settings, as_of: dt.date | None, relation: str
+) -> tuple[dt.date, dt.date]:
+    """(the as-of date a reader asked for, or the warehouse's; the warehouse's): one after
+    the warehouse's is refused (the marts hold nothing past the date they were built for)."""
     built = current_as_of(settings)
     if as_of is not None and as_of > built:
         raise WarehouseError(
             f"{relation} is built as of {built}: nothing after it; "
             f"rebuild with `activity-metrics build --as-of {as_of}` first"
         )
-    return as_of or built
+    return as_of or built, built
 
 
 def get_growth_accounting(
@@ -276,8 +283,7 @@ def get_growth_accounting(
     if last is not None and last < 1:
         raise WarehouseError(f"last must be at least 1, not {last}")
     settings = _settings(target)
-    built = current_as_of(settings)
-    as_of = _checked_as_of(settings, as_of, "fct_growth_accounting")
+    as_of, built = _checked_as_of(settings, as_of, "fct_growth_accounting")
     cols, rows = settings.query(
         f"select {', '.join(GROWTH_COLUMNS)} "
         f"from {_relation(settings, 'fct_growth_accounting')} "
@@ -293,32 +299,26 @@ def month_end(month_start: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def add_months(month_start: dt.date, months: int) -> dt.date:
-    index = month_start.year * 12 + month_start.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def get_retention_cohorts(
     target: str | Settings | None = None, as_of: dt.date | None = None
 ) -> list[dict]:
     """Monthly retention cohorts (fct_retention_cohorts), by cohort and month since, each
-    with `is_complete`: whether its month (cohort month + months since) had ended by the
-    as-of date. With `as_of` before the warehouse's: the cohorts and months up to the
-    month of that day, the cells of months that ended after it left out."""
+    with its activity_month and `is_complete`: whether that month had ended by the as-of
+    date. With `as_of` before the warehouse's: the months that had ended by then (the
+    cells of later months, or of the month in progress then, hold later days)."""
     settings = _settings(target)
-    built = current_as_of(settings)
-    as_of = _checked_as_of(settings, as_of, "fct_retention_cohorts")
+    as_of, built = _checked_as_of(settings, as_of, "fct_retention_cohorts")
     cols, rows = settings.query(
-        f"select {', '.join(COHORT_COLUMNS)} "
+        f"select {', '.join(COHORT_COLUMNS)}, activity_month "
         f"from {_relation(settings, 'fct_retention_cohorts')} "
         "order by cohort_month, months_since_first"
     )
     found = []
     for row in _typed_rows(cols, rows, "retention_pct"):
-        month = add_months(row["cohort_month"], row["months_since_first"])
-        if month > as_of or (as_of < built and month_end(month) > as_of):
-            continue  # a month after the day asked for, or one that held later days
-        found.append({**row, "is_complete": month_end(month) <= as_of})
+        is_complete = month_end(row["activity_month"]) <= as_of
+        if as_of < built and not is_complete:
+            continue
+        found.append({**row, "is_complete": is_complete})
     return found
 
 

@@ -570,7 +570,7 @@ def cmd_backfill(args, settings: Settings) -> int:
             raise WarehouseError(f"--start {start} is after --end {end}")
     else:
         end = args.as_of or api.current_as_of(settings)
-        start = end - dt.timedelta(days=min(args.days, (end - dt.date.min).days + 1) - 1)
+        start = api.first_of_days(end, args.days)
     first, last = api.data_range(settings)
     if first is None or end < first or start > last:
         raise WarehouseError(
