@@ -5,6 +5,9 @@
         - actor / occurred_at: the acting user and the time of the action
         - category: the activity category, or none when an event_type column
           is classified by the seed activity_event_types (the touch log);
+        - event_type: the column kept as the event's type (the touch log's
+          event type; an account's type, which the account_type segment
+          reads, so a change of type is a changed row the nightly sees);
         - method: how the app used to see the source: 'transactional' (the
           old method, the union of the app's tables) or 'touch_log' (the
           middleware's log). The one place that says which is which. -#}
@@ -12,7 +15,7 @@
         {'source_name': 'accounts', 'model': 'stg_app__accounts',
          'id': 'account_id', 'actor': 'user_id',
          'occurred_at': 'created_at', 'category': 'account',
-         'method': 'transactional'},
+         'event_type': 'account_type', 'method': 'transactional'},
         {'source_name': 'send_transactions',
          'model': 'stg_app__send_transactions',
          'id': 'send_transaction_id', 'actor': 'sender_user_id',

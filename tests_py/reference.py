@@ -34,20 +34,16 @@ def reference_metrics(tables, as_of: dt.date, timezone: str, wau_days=7, mau_day
 PLAUSIBLE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
 
-def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
-    """The series, the last activity per user, and the users active on each day."""
-    zone = ZoneInfo(timezone)
-
-    def local_date(us):
-        return (EPOCH + dt.timedelta(microseconds=us)).astimezone(zone).date()
-
+def _users(tables):
     users = {}
     for row in _rows(tables["users"], ["id", "created_at", "is_staff", "is_test", "deleted_at"]):
         users[row["id"]] = row
     included = {uid for uid, u in users.items() if not (u["is_staff"] or u["is_test"])}
+    return users, included
 
-    active_days: dict[dt.date, set[int]] = {}
-    last: dict[int, tuple[int, str]] = {}
+
+def _counted_rows(tables, as_of, local_date, included):
+    """(source, user id, timestamp, local day, event type) of every counted raw row."""
     for source, (actor, ts_col) in ACTIVITY_TABLES.items():
         cols = [actor, ts_col] + (["event_type"] if source == "activity_touches" else [])
         for row in _rows(tables[source], cols):
@@ -59,11 +55,30 @@ def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_da
             day = local_date(ts)
             if day > as_of or not PLAUSIBLE[0] <= day <= PLAUSIBLE[1]:
                 continue
-            active_days.setdefault(day, set()).add(uid)
-            best = last.get(uid)
-            # latest timestamp; ties go to the alphabetically first source
-            if best is None or ts > best[0] or (ts == best[0] and source < best[1]):
-                last[uid] = (ts, source)
+            yield source, uid, ts, day, row.get("event_type")
+
+
+def _local_date_in(timezone):
+    zone = ZoneInfo(timezone)
+
+    def local_date(us):
+        return (EPOCH + dt.timedelta(microseconds=us)).astimezone(zone).date()
+
+    return local_date
+
+
+def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_days=30):
+    """The series, the last activity per user, and the users active on each day."""
+    local_date = _local_date_in(timezone)
+    users, included = _users(tables)
+    active_days: dict[dt.date, set[int]] = {}
+    last: dict[int, tuple[int, str]] = {}
+    for source, uid, ts, day, _ in _counted_rows(tables, as_of, local_date, included):
+        active_days.setdefault(day, set()).add(uid)
+        best = last.get(uid)
+        # latest timestamp; ties go to the alphabetically first source
+        if best is None or ts > best[0] or (ts == best[0] and source < best[1]):
+            last[uid] = (ts, source)
 
     series = {}
     if active_days:
@@ -71,10 +86,7 @@ def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_da
         while day <= as_of:
 
             def window(days, end=day):
-                seen = set()
-                for k in range(days):
-                    seen |= active_days.get(end - dt.timedelta(days=k), set())
-                return len(seen)
+                return len(_window_users(active_days, end, days))
 
             total = sum(
                 1
@@ -87,6 +99,83 @@ def reference_activity(tables, as_of: dt.date, timezone: str, wau_days=7, mau_da
             day += dt.timedelta(days=1)
     last_activity = {uid: last.get(uid) for uid in included}
     return series, last_activity, active_days
+
+
+def _window_users(active_days, end, days):
+    seen = set()
+    for k in range(days):
+        seen |= active_days.get(end - dt.timedelta(days=k), set())
+    return seen
+
+
+# --- breakdowns by segment (CONTRACT section 5) ----------------------------------------
+
+SOURCE_CATEGORY = {
+    "accounts": "account",
+    "send_transactions": "transaction",
+    "payment_transactions": "transaction",
+    "conversions": "transaction",
+    "p2p_trades": "p2p",
+    "p2p_messages": "p2p",
+    "p2p_confirmations": "p2p",
+    "user_achievements": "achievement",
+    "business_operations": "business",
+}
+TOUCH_CATEGORY = {"login": "session", "session_recovery": "session", "mutation": "mutation"}
+
+
+def reference_segments(tables, as_of: dt.date, timezone: str):
+    """{(dimension, value, day): (dau, wau, mau)} straight from the definitions: the
+    sets of users active with each value on each day, every day of the series, for
+    every value that occurs (and `all`)."""
+    local_date = _local_date_in(timezone)
+    _, included = _users(tables)
+    # dimension -> value -> day -> users
+    active: dict[str, dict[str, dict[dt.date, set[int]]]] = {}
+
+    def add(dimension, value, day, uid):
+        active.setdefault(dimension, {}).setdefault(value, {}).setdefault(day, set()).add(uid)
+
+    user_days = set()
+    for source, uid, _, day, event_type in _counted_rows(tables, as_of, local_date, included):
+        category = TOUCH_CATEGORY[event_type] if source == "activity_touches" else None
+        add("activity_category", category or SOURCE_CATEGORY[source], day, uid)
+        add("source_table", source, day, uid)
+        add("all", "all", day, uid)
+        user_days.add((uid, day))
+    # account holdings: every account row with a known creation time
+    first_account, first_business = {}, {}
+    for row in _rows(tables["accounts"], ["user_id", "account_type", "created_at"]):
+        uid, ts = row["user_id"], row["created_at"]
+        if uid is None or ts is None:
+            continue
+        day = local_date(ts)
+        first_account[uid] = min(day, first_account.get(uid, day))
+        if row["account_type"] == "business":
+            first_business[uid] = min(day, first_business.get(uid, day))
+    for uid, day in user_days:
+        if first_business.get(uid, dt.date.max) <= day:
+            value = "business"
+        elif first_account.get(uid, dt.date.max) <= day:
+            value = "personal"
+        else:
+            value = "none"
+        add("account_type", value, day, uid)
+    expected = {}
+    if not user_days:
+        return expected
+    days = [min(day for _, day in user_days)]
+    while days[-1] < as_of:
+        days.append(days[-1] + dt.timedelta(days=1))
+    for dimension, values in active.items():
+        for value, by_day in values.items():
+            for day in days:
+                expected[(dimension, value, day)] = (
+                    len(by_day.get(day, ())),
+                    len(_window_users(by_day, day, 7)),
+                    len(_window_users(by_day, day, 30)),
+                )
+    return expected
 
 
 # --- growth accounting and retention (CONTRACT section 4) -----------------------------

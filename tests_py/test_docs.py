@@ -103,7 +103,7 @@ def test_contract_matches_the_project(docs_warehouse):
     sections = contract_tables()
     raw = sections.pop(next(h for h in sections if h.startswith("1.")))
     published = {name: cols for table in sections.values() for name, cols in table.items()}
-    assert len(raw) == 11 and len(published) == 5, (raw, published)
+    assert len(raw) == 11 and len(published) == 6, (raw, published)
     manifest = load(os.path.join(docs_warehouse.target_path, "manifest.json"))
     sources = {
         node["name"]: list(node["columns"])
@@ -278,6 +278,49 @@ def test_semantic_layer_returns_the_published_series(docs_warehouse, tmp_path):
         )
     }
     assert len(published) > 60
+    assert from_mf == published
+
+
+def test_semantic_layer_breaks_down_by_segment(docs_warehouse, tmp_path):
+    """`mf query` with the segment dimensions as group-by equals the breakdown mart, every
+    day, dimension and value."""
+    out = tmp_path / "segments.csv"
+    queried = mf(
+        [
+            "query",
+            "--metrics",
+            "segment_dau,segment_wau,segment_mau",
+            "--group-by",
+            "metric_time__day,segment__segment_dimension,segment__segment_value",
+            "--csv",
+            str(out),
+        ],
+        docs_warehouse,
+    )
+    assert queried.returncode == 0, queried.stdout[-2000:] + queried.stderr[-2000:]
+    with open(out) as fh:
+        rows = list(csv.DictReader(fh))
+    from_mf = {
+        (
+            row["metric_time__day"][:10],
+            row["segment__segment_dimension"],
+            row["segment__segment_value"],
+        ): tuple(int(row[m]) for m in ("segment_dau", "segment_wau", "segment_mau"))
+        for row in rows
+    }
+    published = {
+        (day.isoformat(), dimension, value): tuple(int(v) for v in values)
+        for day, dimension, value, *values in docs_warehouse.query(
+            "select date_day, segment_dimension, segment_value, dau, wau, mau "
+            f"from {docs_warehouse.schema}.fct_active_users_by_segment_daily"
+        )
+    }
+    assert {key[1] for key in published} == {
+        "all",
+        "activity_category",
+        "source_table",
+        "account_type",
+    }
     assert from_mf == published
 
 

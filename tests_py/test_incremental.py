@@ -55,6 +55,14 @@ MODELS = {
         "created_at, deleted_at",
     ),
     "activity_metrics_current": ("as_of_date", "*"),
+    "fct_active_users_by_segment_daily": (
+        "segment_dimension, segment_value, date_day",
+        "segment_dimension, segment_value, date_day, dau, wau, mau",
+    ),
+    "int_rolling_actives_daily": (
+        "segment_dimension, segment_value, date_day",
+        "segment_dimension, segment_value, date_day, dau, wau, mau",
+    ),
     "mon_method_comparison_daily": (
         "date_day",
         ", ".join(
@@ -85,7 +93,7 @@ NIGHTLY_PATH = [
     "int_users_tracked",
     "int_activity_events_classified",
     "fct_user_days",
-    "fct_active_users_daily",
+    "int_rolling_actives_daily",
     "user_last_activity",
 ]
 # small enough that the test's late rows with old ids fall outside it

@@ -8,7 +8,7 @@ import pytest
 from conftest import small_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import EPOCH, reference_activity, reference_growth
+from reference import EPOCH, reference_activity, reference_growth, reference_segments
 
 FAR_ZONES = ["Pacific/Kiritimati", "America/Bogota", "Pacific/Pago_Pago", "Asia/Kathmandu"]
 
@@ -49,6 +49,25 @@ def assert_matches_reference(warehouse, tables, as_of, timezone):
     if expected_series:
         assert tuple(int(v) for v in current[0][1:]) == expected_series[as_of]
     assert_growth_matches_reference(warehouse, active_days, as_of)
+    assert_segments_match_reference(warehouse, tables, as_of, timezone)
+
+
+def assert_segments_match_reference(warehouse, tables, as_of, timezone):
+    """fct_active_users_by_segment_daily equals the reference, row by row: the same
+    (dimension, value, day) rows, the same three counts."""
+    expected = reference_segments(tables, as_of, timezone)
+    rows = warehouse.query(
+        "select segment_dimension, segment_value, date_day, dau, wau, mau "
+        f"from {warehouse.schema}.fct_active_users_by_segment_daily"
+    )
+    actual = {(r[0], r[1], r[2]): tuple(int(v) for v in r[3:]) for r in rows}
+    assert len(actual) == len(rows), "duplicate (dimension, value, day) rows"
+    differing = {k: (actual.get(k), v) for k, v in expected.items() if actual.get(k) != v}
+    extra = sorted(actual.keys() - expected.keys())
+    assert not differing and not extra, (
+        f"breakdown rows differ (actual, expected): {dict(list(differing.items())[:5])}; "
+        f"extra {extra[:5]}"
+    )
 
 
 def assert_growth_matches_reference(warehouse, active_days, as_of):

@@ -32,9 +32,12 @@ BREAKS = {
         "insert into {s}.fct_user_days select * from {s}.fct_user_days "
         "where user_id = (select max(user_id) from {s}.fct_user_days)"
     ),
+    # (a row no other break touches: `limit 1` could pick the conversions row deleted below)
     "events_keys_written_tonight_unique": (
         "insert into {s}.int_activity_events_classified "
-        "select * from {s}.int_activity_events_classified limit 1"
+        "select * from {s}.int_activity_events_classified "
+        "where source_name = 'activity_touches' and source_row_id = (select max(source_row_id) "
+        "from {s}.int_activity_events_classified where source_name = 'activity_touches')"
     ),
     "expression_is_true_fct_user_days_activity_count": (
         "update {s}.fct_user_days set activity_count = 0 "
@@ -62,6 +65,11 @@ BREAKS = {
     "combined_at_least_each_method": (
         "update {s}.mon_method_comparison_daily set touch_log_wau = combined_wau + 1 "
         "where date_day = (select max(date_day) from {s}.mon_method_comparison_daily)"
+    ),
+    "assert_breakdown_identities": (
+        "update {s}.fct_active_users_by_segment_daily set dau = dau + 1 "
+        "where segment_dimension = 'account_type' and date_day = "
+        "(select max(date_day) from {s}.fct_active_users_by_segment_daily)"
     ),
     "assert_total_users_matches_users": (
         "update {s}.fct_active_users_daily set total_users = total_users + 1 "

@@ -5,6 +5,7 @@ from .api import (
     get_activity_metrics,
     get_growth_accounting,
     get_retention_cohorts,
+    get_series,
     touch_last_activity,
 )
 
@@ -13,6 +14,7 @@ __all__ = [
     "get_activity_metrics",
     "get_growth_accounting",
     "get_retention_cohorts",
+    "get_series",
     "touch_last_activity",
 ]
 __version__ = "0.1.0"

@@ -357,6 +357,51 @@ def get_active_users(
     return [row[0] for row in rows]
 
 
+# the dimensions of fct_active_users_by_segment_daily besides `all` (CONTRACT section 5)
+SEGMENT_DIMENSIONS = ("activity_category", "source_table", "account_type")
+
+
+def get_series(
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    by: str | None = None,
+    target: str | Settings | None = None,
+) -> list[dict]:
+    """The published daily series from `start` to `end` (both inclusive; default: every
+    day through the warehouse's as-of date), one dict per day (date_day, dau, wau, mau,
+    total_users, the shares, stickiness); or, with `by` one of SEGMENT_DIMENSIONS, one
+    dict per day and value of that dimension (date_day, segment_value, dau, wau, mau),
+    ordered by day then value."""
+    settings = _settings(target)
+    if by is not None and by not in SEGMENT_DIMENSIONS:
+        raise WarehouseError(
+            f"--by {by}: not a segment dimension (one of {', '.join(SEGMENT_DIMENSIONS)})"
+        )
+    where, params = ["date_day <= %s"], [end or current_as_of(settings)]
+    if start is not None:
+        where.append("date_day >= %s")
+        params.append(start)
+    if by is None:
+        name, order, columns = "fct_active_users_daily", "date_day", METRIC_COLUMNS[1:]
+    else:
+        where.append("segment_dimension = %s")
+        params.append(by)
+        name, order = "fct_active_users_by_segment_daily", "date_day, segment_value"
+        columns = ("segment_value", "dau", "wau", "mau")
+    rows = read_relation(
+        settings, name, f"where {' and '.join(where)} order by {order}", tuple(params)
+    )
+    return [
+        {
+            column: float(row[column])
+            if column.endswith(("_pct", "stickiness")) and row[column] is not None
+            else row[column]
+            for column in ("date_day", *columns)
+        }
+        for row in rows
+    ]
+
+
 def read_relation(settings: Settings, name: str, where: str = "", params: tuple = ()):
     """Rows of a published relation as dicts (the CLI's only way to the numbers)."""
     cols, rows = settings.query(f"select * from {_relation(settings, name)} {where}", params)

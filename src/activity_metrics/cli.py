@@ -118,8 +118,6 @@ def cmd_show(args, settings: Settings) -> int:
 
 
 SPARK_CHARS = "▁▂▃▄▅▆▇█"
-# the published metrics of a day, as the API names them, keyed by the series' date_day
-SERIES_COLUMNS = ("date_day", *api.METRIC_COLUMNS[1:])
 
 
 def sparkline(values: list[int | None], width: int = 45) -> str:
@@ -147,19 +145,8 @@ def sparkline(values: list[int | None], width: int = 45) -> str:
     return "".join(char(v) for v in values)
 
 
-def _series(settings: Settings, start: dt.date | None, end: dt.date) -> list[dict]:
-    where, params = "where date_day <= %s", [end]
-    if start is not None:
-        where += " and date_day >= %s"
-        params.append(start)
-    rows = api.read_relation(
-        settings, "fct_active_users_daily", where + " order by date_day", tuple(params)
-    )
-    return [{column: row[column] for column in SERIES_COLUMNS} for row in rows]
-
-
 def _print_sparklines(settings: Settings, as_of: dt.date, days: int = 90) -> None:
-    rows = _series(settings, as_of - dt.timedelta(days=days - 1), as_of)
+    rows = api.get_series(as_of - dt.timedelta(days=days - 1), as_of, target=settings)
     if len(rows) < 2:
         return
     per = max(1, -(-len(rows) // 45))
@@ -177,22 +164,23 @@ def cmd_series(args, settings: Settings) -> int:
     start = None if args.all else args.from_ or end - dt.timedelta(days=89)
     if start is not None and start > end:
         raise WarehouseError(f"--from {start} is after --to {end}")
-    rows = _series(settings, start, end)
+    rows = api.get_series(start, end, args.by, settings)
     if not rows:
         first, last = api.data_range(settings)
         raise WarehouseError(
             f"no days of fct_active_users_daily in {start or 'the start'}..{end}: "
             f"the data covers {first}..{last}"
         )
-    rows = [_floats(row) for row in rows]
     if args.json:
         print(json.dumps(_jsonable(rows), indent=2))
     elif args.csv:
         import csv
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=SERIES_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(_jsonable(rows))
+    elif args.by:
+        _print_segment_series(rows, args.by)
     else:
         print(
             f"{'date':<11} {'DAU':>9} {'WAU':>9} {'MAU':>9} {'total':>9}"
@@ -206,6 +194,23 @@ def cmd_series(args, settings: Settings) -> int:
                 f" {_pct(row['stickiness']):>7}"
             )
     return 0
+
+
+def _print_segment_series(rows: list[dict], by: str) -> None:
+    """One line per day and value; a value's users can be counted in several values
+    of the dimension, so the values of a day can add up to more than the total."""
+    width = max(len(by), *(len(row["segment_value"]) for row in rows))
+    print(f"{'date':<11} {by:<{width}} {'DAU':>9} {'WAU':>9} {'MAU':>9}")
+    for row in rows:
+        print(
+            f"{row['date_day']!s:<11} {row['segment_value']:<{width}}"
+            f" {row['dau']:>9,} {row['wau']:>9,} {row['mau']:>9,}"
+        )
+    if by != "account_type":
+        print(
+            f"\n  a user active in several values of {by} counts in each: the values of a"
+            " day can add up to more than the total"
+        )
 
 
 def _print_segments(segments: list[dict]) -> None:
@@ -881,8 +886,14 @@ def build_parser() -> argparse.ArgumentParser:
             "series",
             "series --from 2026-01-01 --to 2026-03-31 --csv > q1.csv",
             "series --all --json",
+            "series --by activity_category --from 2026-01-01 --csv",
         ],
         parents=reader,
+    )
+    series.add_argument(
+        "--by",
+        choices=api.SEGMENT_DIMENSIONS,
+        help="DAU, WAU and MAU per value of a segment dimension (the breakdown mart)",
     )
     series.add_argument(
         "--from",

@@ -101,12 +101,11 @@ def union_sql(raw: str, as_of: dt.date) -> str:
 
 
 def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.date) -> str:
-    """The compiled select of a model (its full-refresh branch), e.g. activity/fct_x."""
+    """The compiled select of a model (its full-refresh branch), by its path under
+    models/, e.g. marts/growth/fct_growth_accounting."""
     model = model_path.rsplit("/", 1)[-1]
     warehouse.dbt(["compile", "--select", model, "--full-refresh"], as_of)
-    path = os.path.join(
-        warehouse.target_path, f"compiled/activity_metrics/models/marts/{model_path}.sql"
-    )
+    path = os.path.join(warehouse.target_path, f"compiled/activity_metrics/models/{model_path}.sql")
     with open(path) as fh:
         return fh.read()
 
