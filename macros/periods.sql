@@ -42,17 +42,21 @@
     {{- return(starts) -}}
 {% endmacro %}
 
-{% macro delete_rebuilt_periods(period_column, period_type_column) %}
-    {#- Pre-hook of the growth-accounting models: delete, per period kind, the
-        periods this run recomputes (from the one containing the series'
-        rebuild start), in the model's transaction. -#}
+{% macro delete_rebuilt_periods(period_column, period_type_column, newest_day_query=none,
+    period_types=none) %}
+    {#- Pre-hook of the period models (growth accounting, stickiness): delete,
+        per period kind, the periods this run recomputes (from the one
+        containing the series' rebuild start), in the model's transaction.
+        newest_day_query: the newest day the model holds (default: its newest
+        daily period); period_types: the kinds it holds (default: all). -#}
     {%- if is_incremental() -%}
         {%- set rebuild_start = activity_metrics.series_rebuild_start(
-            "select max(period_start) from " ~ this ~ " where period_type = 'day'") -%}
+            newest_day_query
+            or "select max(period_start) from " ~ this ~ " where period_type = 'day'") -%}
         {%- set starts = activity_metrics.period_rebuild_starts(rebuild_start) -%}
         {%- if rebuild_start is not none -%}
             {%- set condition -%}
-            {%- for period_type in activity_metrics.period_types() %}
+            {%- for period_type in period_types or activity_metrics.period_types() %}
             ({{ period_type_column }} = '{{ period_type }}'
                 and {{ period_column }}
                 >= {{ activity_metrics.date_literal(starts[period_type]) }})

@@ -178,6 +178,46 @@ def reference_segments(tables, as_of: dt.date, timezone: str):
     return expected
 
 
+# --- engagement depth (CONTRACT section 6) ---------------------------------------------
+
+
+def reference_engagement(active_days: dict[dt.date, set[int]], as_of: dt.date):
+    """The power-user curve {(day, N, k): users} for N = 7 and 30, and stickiness
+    {(period kind, period start, k): (is_complete, users)} for weeks and months,
+    straight from the definitions: each user's active days counted per window/period."""
+    curve, stickiness = {}, {}
+    if not active_days:
+        return curve, stickiness
+    first = min(active_days)
+    day = first
+    while day <= as_of:
+        for window in (7, 30):
+            counts: dict[int, int] = {}
+            for k in range(window):
+                for uid in active_days.get(day - dt.timedelta(days=k), ()):
+                    counts[uid] = counts.get(uid, 0) + 1
+            for k in range(1, window + 1):
+                curve[(day, window, k)] = sum(1 for c in counts.values() if c == k)
+        day += dt.timedelta(days=1)
+    for kind in ("week", "month"):
+        period = period_start(first, kind)
+        while period <= as_of:
+            end = next_period(period, kind) - dt.timedelta(days=1)
+            counts = {}
+            day = period
+            while day <= min(end, as_of):
+                for uid in active_days.get(day, ()):
+                    counts[uid] = counts.get(uid, 0) + 1
+                day += dt.timedelta(days=1)
+            for k in range(1, (end - period).days + 2):
+                stickiness[(kind, period, k)] = (
+                    end <= as_of,
+                    sum(1 for c in counts.values() if c == k),
+                )
+            period = next_period(period, kind)
+    return curve, stickiness
+
+
 # --- growth accounting and retention (CONTRACT section 4) -----------------------------
 
 

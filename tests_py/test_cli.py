@@ -153,6 +153,50 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert len(as_json) == 90 and as_json[-1]["date_day"] == END.isoformat()
     assert as_json[-1]["total_users"] == current[4]
     assert run_cli(["series", "--from", str(END), "--to", str(start)], env).returncode == 2
+    # broken down by a segment dimension: the breakdown mart's rows, in the three formats
+    by_category = json.loads(
+        run_cli(["series", "--by", "activity_category", "--from", str(start), "--json"], env).stdout
+    )
+    breakdown = warehouse.query(
+        "select date_day, segment_value, dau, wau, mau from "
+        f"{warehouse.schema}.fct_active_users_by_segment_daily "
+        f"where segment_dimension = 'activity_category' and date_day >= '{start}' "
+        "order by date_day, segment_value"
+    )
+    assert len(breakdown) > 90
+    assert [
+        (dt.date.fromisoformat(r["date_day"]), r["segment_value"], r["dau"], r["wau"], r["mau"])
+        for r in by_category
+    ] == [(r[0], r[1], *(int(v) for v in r[2:])) for r in breakdown]
+    as_table = run_cli(["series", "--by", "account_type", "--from", str(END)], env)
+    assert as_table.returncode == 0 and "account_type" in as_table.stdout.splitlines()[0]
+    assert "personal" in as_table.stdout
+    as_csv = run_cli(["series", "--by", "source_table", "--from", str(END), "--csv"], env)
+    assert as_csv.stdout.splitlines()[0] == "date_day,segment_value,dau,wau,mau"
+    bad_by = run_cli(["series", "--by", "country"], env)
+    assert bad_by.returncode == 2 and "activity_category" in bad_by.stderr
+
+    # engagement: the power-user curve and the week's and month's stickiness of the marts
+    engagement = json.loads(run_cli(["engagement", "--json"], env).stdout)
+    assert engagement["as_of_date"] == END.isoformat()
+    for window_days in (7, 30):
+        curve = warehouse.query(
+            f"select users from {warehouse.schema}.fct_active_days_distribution_daily "
+            f"where date_day = '{END}' and window_days = {window_days} order by active_days"
+        )
+        assert engagement["curve"][str(window_days)] == [int(r[0]) for r in curve]
+    assert sum(engagement["curve"]["7"]) == current[2]
+    assert sum(engagement["curve"]["30"]) == current[3]
+    (month_users,) = one_row(
+        warehouse,
+        "select sum(users) from {s}.fct_stickiness where period_type = 'month' "
+        f"and period_start <= '{END}' and period_end >= '{END}'",
+    )
+    assert sum(engagement["stickiness"]["month"]["users"]) == month_users
+    as_text = run_cli(["engagement"], env)
+    assert as_text.returncode == 0 and "█" in as_text.stdout and "ISO week" in as_text.stdout
+    future = run_cli(["engagement", "--as-of", str(END + dt.timedelta(days=1))], env)
+    assert future.returncode == 2 and "Traceback" not in future.stderr
 
     # generate refuses to overwrite the raw tables it finds, and names them
     again = run_cli(

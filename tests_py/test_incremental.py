@@ -59,6 +59,14 @@ MODELS = {
         "segment_dimension, segment_value, date_day",
         "segment_dimension, segment_value, date_day, dau, wau, mau",
     ),
+    "fct_active_days_distribution_daily": (
+        "date_day, window_days, active_days",
+        "date_day, window_days, active_days, users",
+    ),
+    "fct_stickiness": (
+        "period_type, period_start, active_days",
+        "period_type, period_start, period_end, is_complete, active_days, users",
+    ),
     "int_rolling_actives_daily": (
         "segment_dimension, segment_value, date_day",
         "segment_dimension, segment_value, date_day, dau, wau, mau",

@@ -8,7 +8,13 @@ import pytest
 from conftest import small_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference import EPOCH, reference_activity, reference_growth, reference_segments
+from reference import (
+    EPOCH,
+    reference_activity,
+    reference_engagement,
+    reference_growth,
+    reference_segments,
+)
 
 FAR_ZONES = ["Pacific/Kiritimati", "America/Bogota", "Pacific/Pago_Pago", "Asia/Kathmandu"]
 
@@ -50,6 +56,36 @@ def assert_matches_reference(warehouse, tables, as_of, timezone):
         assert tuple(int(v) for v in current[0][1:]) == expected_series[as_of]
     assert_growth_matches_reference(warehouse, active_days, as_of)
     assert_segments_match_reference(warehouse, tables, as_of, timezone)
+    assert_engagement_matches_reference(warehouse, active_days, as_of)
+
+
+def assert_engagement_matches_reference(warehouse, active_days, as_of):
+    """The power-user curve and stickiness equal the reference, row by row."""
+    expected_curve, expected_stickiness = reference_engagement(active_days, as_of)
+    rows = warehouse.query(
+        "select date_day, window_days, active_days, users "
+        f"from {warehouse.schema}.fct_active_days_distribution_daily"
+    )
+    actual = {(r[0], int(r[1]), int(r[2])): int(r[3]) for r in rows}
+    differing = {k: (actual.get(k), v) for k, v in expected_curve.items() if actual.get(k) != v}
+    extra = sorted(actual.keys() - expected_curve.keys())
+    assert not differing and not extra, (
+        f"curve rows differ (actual, expected): {dict(list(differing.items())[:5])}; "
+        f"extra {extra[:5]}"
+    )
+    rows = warehouse.query(
+        "select period_type, period_start, active_days, is_complete, users "
+        f"from {warehouse.schema}.fct_stickiness"
+    )
+    actual = {(r[0], r[1], int(r[2])): (bool(r[3]), int(r[4])) for r in rows}
+    differing = {
+        k: (actual.get(k), v) for k, v in expected_stickiness.items() if actual.get(k) != v
+    }
+    extra = sorted(actual.keys() - expected_stickiness.keys())
+    assert not differing and not extra, (
+        f"stickiness rows differ (actual, expected): {dict(list(differing.items())[:5])}; "
+        f"extra {extra[:5]}"
+    )
 
 
 def assert_segments_match_reference(warehouse, tables, as_of, timezone):

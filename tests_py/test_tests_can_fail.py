@@ -71,6 +71,11 @@ BREAKS = {
         "where segment_dimension = 'account_type' and date_day = "
         "(select max(date_day) from {s}.fct_active_users_by_segment_daily)"
     ),
+    "assert_engagement_identities": (
+        "update {s}.fct_stickiness set users = users + 1 "
+        "where period_type = 'month' and active_days = 1 and period_start = "
+        "(select min(period_start) from {s}.fct_stickiness)"
+    ),
     "assert_total_users_matches_users": (
         "update {s}.fct_active_users_daily set total_users = total_users + 1 "
         "where date_day = (select min(date_day) from {s}.fct_active_users_daily)"

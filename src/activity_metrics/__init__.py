@@ -3,6 +3,7 @@
 from .api import (
     get_active_users,
     get_activity_metrics,
+    get_engagement,
     get_growth_accounting,
     get_retention_cohorts,
     get_series,
@@ -12,6 +13,7 @@ from .api import (
 __all__ = [
     "get_active_users",
     "get_activity_metrics",
+    "get_engagement",
     "get_growth_accounting",
     "get_retention_cohorts",
     "get_series",

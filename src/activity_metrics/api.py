@@ -294,6 +294,42 @@ def get_growth_accounting(
     return found[-last:] if last else found
 
 
+def get_engagement(as_of: dt.date | None = None, target: str | Settings | None = None) -> dict:
+    """How many days people are active (CONTRACT section 6) on a day (default: the
+    warehouse's as-of date): the power-user curve, {"curve": {7: [users active on
+    k = 1..7 of the 7 days ending on the day], 30: [...]}}, and the stickiness of the ISO
+    week and the calendar month that hold the day, {"stickiness": {"week": {period_start,
+    period_end, is_complete, users: [k = 1..days in the period]}, "month": {...}}}."""
+    settings = _settings(target)
+    as_of, _ = _checked_as_of(settings, as_of, "fct_active_days_distribution_daily")
+    _, rows = settings.query(
+        "select window_days, active_days, users "
+        f"from {_relation(settings, 'fct_active_days_distribution_daily')} "
+        "where date_day = %s order by window_days, active_days",
+        (as_of,),
+    )
+    if not rows:
+        first, last = data_range(settings)
+        raise WarehouseError(f"no power-user curve on {as_of}: the data covers {first}..{last}")
+    curve: dict[int, list[int]] = {}
+    for window_days, _, users in rows:
+        curve.setdefault(int(window_days), []).append(int(users))
+    _, rows = settings.query(
+        "select period_type, period_start, period_end, is_complete, users "
+        f"from {_relation(settings, 'fct_stickiness')} "
+        "where period_start <= %s and period_end >= %s order by period_type, active_days",
+        (as_of, as_of),
+    )
+    stickiness: dict[str, dict] = {}
+    for period_type, start, end, is_complete, users in rows:
+        period = stickiness.setdefault(
+            period_type,
+            {"period_start": start, "period_end": end, "is_complete": bool(is_complete)},
+        )
+        period.setdefault("users", []).append(int(users))
+    return {"as_of_date": as_of, "curve": curve, "stickiness": stickiness}
+
+
 def month_end(month_start: dt.date) -> dt.date:
     following = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return following - dt.timedelta(days=1)
