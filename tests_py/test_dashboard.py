@@ -33,13 +33,24 @@ pytestmark = pytest.mark.postgres
 # yesterday, as a nightly build has it
 TODAY = dt.datetime.now(dt.UTC).date()  # Superset's "today" (the server runs in UTC)
 END = TODAY - dt.timedelta(days=1)
-DASHBOARDS = ("activity-headline", "activity-series", "activity-monitoring", "activity-growth")
+DASHBOARDS = (
+    "activity-headline",
+    "activity-series",
+    "activity-monitoring",
+    "activity-growth",
+    "activity-breakdowns",
+    "activity-engagement",
+)
 FILTERS = {
     "activity-headline": ["Date range", "Segment dimension"],
     "activity-series": ["Date range"],
     "activity-monitoring": ["Date range", "Source", "Row status"],
     "activity-growth": ["Date range"],
+    "activity-breakdowns": ["Date range", "Segment dimension"],
+    "activity-engagement": ["Date range"],
 }
+# the first day the default date range draws (Superset's range is [start, end))
+RANGE_START = TODAY - dt.timedelta(days=90)
 # a number with more decimals than any formatted cell shows (0.949999988079071, -0.05006)
 RAW_FLOAT = re.compile(r"\d\.\d{5,}")
 SCREENSHOTS = os.path.join(PROJECT_DIR, "target", "screenshots")
@@ -64,16 +75,18 @@ def wait_for_charts(page, timeout=90):
     deadline = time.monotonic() + timeout
     while True:
         holders = page.locator(".dashboard-component-chart-holder")
-        states = []
+        states, texts = [], []
         for i in range(holders.count()):
             holder = holders.nth(i)
             text = holder.inner_text()
             drawn = holder.locator("canvas, table, .header-line").count() > 0
             states.append(drawn and "Waiting on" not in text and "Loading" not in text)
+            texts.append(text[:300])
         if holders.count() and all(states):
             return holders
         if time.monotonic() > deadline:
-            raise AssertionError(f"charts not rendered after {timeout} s: {states}")
+            undrawn = [text for text, state in zip(texts, states, strict=True) if not state]
+            raise AssertionError(f"charts not rendered after {timeout} s: {states} {undrawn}")
         time.sleep(1)
 
 
@@ -92,7 +105,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
-    assert metadata_counts(home) == first == {"dbs": 1, "tables": 10, "slices": 21, "dashboards": 4}
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 13, "slices": 29, "dashboards": 6}
     # what `make dashboard` prints: every dashboard of the bundle, the ones visited here
     assert {slug for slug, _ in manage.dashboards()} == set(DASHBOARDS)
 
@@ -190,6 +203,10 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
                     assert series_first_day(drawn) == first_day
                 if slug == "activity-growth":
                     assert_growth_drawn(warehouse, drawn)
+                if slug == "activity-breakdowns":
+                    assert_breakdowns_drawn(warehouse, drawn, "activity_category")
+                if slug == "activity-engagement":
+                    assert_engagement_drawn(warehouse, drawn)
                 time.sleep(2)  # let the line charts finish animating for the screenshot
                 page.screenshot(
                     path=os.path.join(SCREENSHOTS, f"superset_{slug}.png"), full_page=True
@@ -199,6 +216,14 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             since = 30
             open_dashboard(page, series_url(base, since))
             assert series_first_day(drawn) == TODAY - dt.timedelta(days=since)
+            # another segment dimension (as a shared link carries it) redraws the breakdowns
+            drawn.clear()
+            open_dashboard(page, breakdowns_url(base, "source_table"))
+            assert_breakdowns_drawn(warehouse, drawn, "source_table")
+            page.screenshot(
+                path=os.path.join(SCREENSHOTS, "superset_activity-breakdowns_source_table.png"),
+                full_page=True,
+            )
             browser.close()
     finally:
         server.terminate()
@@ -228,6 +253,125 @@ def series_url(base: str, since_days: int) -> str:
     return f"{base}/superset/dashboard/activity-series/?" + urllib.parse.urlencode(
         {"native_filters": rison}
     )
+
+
+def breakdowns_url(base: str, dimension: str) -> str:
+    """The breakdowns dashboard with its segment dimension filter set to `dimension`."""
+    key = "NATIVE_FILTER-activity-breakdowns-dimension"
+    rison = (
+        f"({key}:(extraFormData:(filters:!((col:segment_dimension,op:IN,val:!({dimension})))),"
+        f"filterState:(value:!({dimension})),id:{key},ownState:()))"
+    )
+    return f"{base}/superset/dashboard/activity-breakdowns/?" + urllib.parse.urlencode(
+        {"native_filters": rison}
+    )
+
+
+def pivoted(rows, index, prefix="") -> dict:
+    """{(index value, series name): value} of a pivoted chart's rows (a series per column;
+    Superset names a column by the group, or by "metric, group")."""
+    return {
+        (row[index], str(name).removeprefix(prefix)): value
+        for row in rows
+        for name, value in row.items()
+        if name != index
+    }
+
+
+def assert_breakdowns_drawn(warehouse, drawn, dimension):
+    """Each breakdown chart received the mart's DAU, WAU or MAU of every value of the
+    filtered dimension, every day of the date range, and nothing of another dimension."""
+    rows = warehouse.query(
+        "select date_day, segment_value, dau, wau, mau "
+        f"from {warehouse.schema}.fct_active_users_by_segment_daily "
+        f"where segment_dimension = '{dimension}' and date_day >= '{RANGE_START}'"
+    )
+    assert len({value for _, value, *_ in rows}) >= 2, rows[:5]
+    for position, metric in enumerate(("dau", "wau", "mau")):
+        (received,) = [
+            rows_
+            for form_data, rows_ in drawn
+            if form_data.get("groupby") == ["segment_value"]
+            and form_data.get("metrics") == [metric]
+        ]
+        shown = {
+            (epoch_ms_day(day), value): count
+            for (day, value), count in pivoted(received, "date_day", f"{metric}, ").items()
+        }
+        expected = {(day, value): counts[position] for day, value, *counts in rows}
+        assert shown == expected, (dimension, metric)
+
+
+def assert_engagement_drawn(warehouse, drawn):
+    """The curves received the mart's bins of the as-of date; the curve over time and the
+    stickiness bars received the mart's rows of the date range, bucketed as the dataset's
+    metrics say."""
+    schema = warehouse.schema
+    ((as_of,),) = warehouse.query(f"select as_of_date from {schema}.activity_metrics_current")
+    buckets = {
+        "one_day": range(1, 2),
+        "two_to_four_days": range(2, 5),
+        "five_to_nine_days": range(5, 10),
+        "ten_to_nineteen_days": range(10, 20),
+        "twenty_days_or_more": range(20, 32),
+    }
+    curve = {
+        (window, day, k): users
+        for day, window, k, users in warehouse.query(
+            "select date_day, window_days, active_days, users "
+            f"from {schema}.fct_active_days_distribution_daily"
+        )
+    }
+    bars = {}
+    for form_data, rows in drawn:
+        windows = [f.get("comparator") for f in form_data.get("adhoc_filters", [])]
+        if form_data.get("x_axis") == "active_days":
+            bars[windows[0]] = {int(row["active_days"]): row["users"] for row in rows}
+    assert set(bars) == {7, 30}, [f.get("slice_id") for f, _ in drawn]
+    for window, shown in bars.items():
+        expected = {k: curve[(window, as_of, k)] for k in range(1, window + 1)}
+        assert shown == expected, window
+        assert sum(shown.values()) > 0, window
+    (moved,) = [
+        rows
+        for form_data, rows in drawn
+        if form_data.get("x_axis") == "date_day" and "one_day" in form_data.get("metrics", [])
+    ]
+    shown = {(epoch_ms_day(row["date_day"]), name): row[name] for row in moved for name in buckets}
+    expected = {
+        (day, name): sum(curve.get((30, day, k), 0) for k in ks)
+        for day in {d for (w, d, _) in curve if w == 30 and d >= RANGE_START}
+        for name, ks in buckets.items()
+    }
+    assert shown == expected
+    stickiness = warehouse.query(
+        "select period_type, period_start, active_days, users "
+        f"from {schema}.fct_stickiness where period_start >= '{RANGE_START}'"
+    )
+    (weeks,) = [
+        rows
+        for form_data, rows in drawn
+        if form_data.get("groupby") == ["active_days"] and form_data.get("x_axis") == "period_start"
+    ]
+    shown = {
+        (epoch_ms_day(start), int(k)): users
+        for (start, k), users in pivoted(weeks, "period_start", "users, ").items()
+    }
+    assert shown == {(start, k): users for kind, start, k, users in stickiness if kind == "week"}
+    (months,) = [
+        rows
+        for form_data, rows in drawn
+        if form_data.get("x_axis") == "period_start" and "one_day" in form_data.get("metrics", [])
+    ]
+    shown = {
+        (epoch_ms_day(row["period_start"]), name): row[name] for row in months for name in buckets
+    }
+    expected = {
+        (start, name): sum(users for kind, s, k, users in stickiness if s == start and k in ks)
+        for start in {s for kind, s, _, _ in stickiness if kind == "month"}
+        for name, ks in buckets.items()
+    }
+    assert shown == expected
 
 
 def segments_drawn(drawn) -> dict:

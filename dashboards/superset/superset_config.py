@@ -31,7 +31,10 @@ TALISMAN_CONFIG = {
     "force_https": False,
     "session_cookie_secure": False,
 }
-FEATURE_FLAGS = {"DASHBOARD_RBAC": False}
+# ALLOW_ADHOC_SUBQUERY: the power-user curve charts filter to the as-of date with
+# `date_day = (select max(date_day) ...)` on the mart itself (a single local admin; the
+# bundle's charts are the only ones)
+FEATURE_FLAGS = {"DASHBOARD_RBAC": False, "ALLOW_ADHOC_SUBQUERY": True}
 # No connection to a local file (SQLite and the like), except the one DuckDB warehouse file
 # that manage.py names: any other DuckDB path is refused when a connection is made.
 PREVENT_UNSAFE_DB_CONNECTIONS = True
