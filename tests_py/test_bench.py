@@ -27,7 +27,11 @@ def test_bench_smoke(tmp_path):
     # every part but the nightly runs (test_incremental replays nights; the bench's nightly
     # part loads a second history, the costliest step at this size)
     text = bench(
-        tmp_path / "duckdb.md", "--target", "duckdb", "--parts", "full,rolling,growth,snapshot"
+        tmp_path / "duckdb.md",
+        "--target",
+        "duckdb",
+        "--parts",
+        "full,rolling,segments,growth,snapshot",
     )
     assert "### duckdb, size XS" in text
     for contender in (
@@ -38,6 +42,9 @@ def test_bench_smoke(tmp_path):
         "growth models inside the full build",
         "growth accounting (ours)",
         "naive users x periods",
+        "segments: sweep (ours)",
+        "segments: DuckDB count(distinct) over range",
+        "segments: MetricFlow grouped cumulative",
     ):
         assert contender in text, contender
     # the contenders computed the same numbers (an exactness check, not a timing)
@@ -45,3 +52,4 @@ def test_bench_smoke(tmp_path):
     assert "snapshot equals the union method: yes" in text
     assert "the naive MAU series equals the published MAU: not run" in text
     assert "naive growth accounting equals fct_growth_accounting: yes" in text
+    assert "the segmented series equals DuckDB's native and MetricFlow's: yes" in text

@@ -207,7 +207,33 @@ def spine_join_sql(schema: str, first: dt.date, as_of: dt.date) -> str:
     )
 
 
-def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.date) -> str:
+SEGMENT_DIMENSIONS = ("activity_category", "source_table", "account_type")
+
+
+def native_segments_sql(schema: str, wau_days: int, mau_days: int) -> str:
+    """The segmented WAU/MAU by DuckDB's exact windowed distinct count over the same
+    user-day segments the sweep reads: one row per dimension, value and day that has a
+    user-day of the value (the window function has no row for a day without one)."""
+    window = (
+        "partition by segment_dimension, segment_value order by activity_date "
+        "range between interval {n} days preceding and current row"
+    )
+    dimensions = ", ".join(f"'{d}'" for d in SEGMENT_DIMENSIONS)
+    return (
+        "select distinct activity_date, segment_dimension, segment_value, "
+        f"count(distinct user_id) over ({window.format(n=wau_days - 1)}) as wau, "
+        f"count(distinct user_id) over ({window.format(n=mau_days - 1)}) as mau "
+        f"from {schema}.int_user_day_segments where segment_dimension in ({dimensions})"
+    )
+
+
+def metricflow_spine_sql(
+    warehouse: BenchWarehouse,
+    first: dt.date,
+    as_of: dt.date,
+    metrics: str = "wau_cumulative,mau_cumulative",
+    group_by: str = "metric_time__day",
+) -> str:
     mf = os.path.join(os.path.dirname(sys.executable), "mf")
     # MetricFlow reads the semantic manifest of the project's own target directory (not
     # $DBT_TARGET_PATH, where the bench's dbt runs write): parse this warehouse's there
@@ -218,9 +244,9 @@ def metricflow_spine_sql(warehouse: BenchWarehouse, first: dt.date, as_of: dt.da
             mf,
             "query",
             "--metrics",
-            "wau_cumulative,mau_cumulative",
+            metrics,
             "--group-by",
-            "metric_time__day",
+            group_by,
             "--start-time",
             first.isoformat(),
             "--end-time",

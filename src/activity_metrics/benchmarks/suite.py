@@ -14,6 +14,9 @@ Contenders (each on the same warehouse and data):
    spine with count(distinct), the MAU of every day);
 4. the current snapshot, the app's one-line `last_activity_date >= as_of - N` on
    user_last_activity, vs the old union of all activity tables;
+6. the breakdowns: the same sweep read for the segment dimensions vs DuckDB's native
+   count(distinct) over (partition by dimension, value order by day range ...) and vs the
+   SQL MetricFlow generates for the same grouped cumulative metric, results checked equal;
 5. growth accounting: the time of fct_growth_accounting and fct_retention_cohorts inside
    the full build (from dbt's run results) against the rest of it, and the compiled
    query of fct_growth_accounting against a naive version that crosses every user with
@@ -34,6 +37,7 @@ import time
 from ..generator import ACTIVITY_TABLES, US_PER_DAY, GeneratorConfig, arrival_times, generate
 from ..warehouse import Settings, WarehouseError, project_dir
 from .contenders import (
+    SEGMENT_DIMENSIONS,
     compiled_model_sql,
     dbt_run_breakdown,
     floor_sql,
@@ -41,6 +45,7 @@ from .contenders import (
     metricflow_spine_sql,
     naive_growth_sql,
     naive_mau_sql,
+    native_segments_sql,
     snapshot_sql,
     spine_join_sql,
     union_sql,
@@ -78,7 +83,7 @@ def history_slice(tables, first_day: dt.date, before_day: dt.date | None = None,
     return out
 
 
-PARTS = ("full", "rolling", "growth", "nightly", "snapshot")
+PARTS = ("full", "rolling", "segments", "growth", "nightly", "snapshot")
 NOT_RUN = "not run"
 
 
@@ -140,7 +145,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
     (user_days,) = big.one_row(f"select count(*) from {big.schema}.fct_user_days")
 
     # None: not compared (a contender timed out); NOT_RUN: the part was not asked for
-    rolling_equal = growth_equal = mau_equal = snapshot_equal = NOT_RUN
+    rolling_equal = growth_equal = mau_equal = snapshot_equal = segments_equal = NOT_RUN
     if "rolling" in parts:
         # 2. the sweep vs MetricFlow's spine join on the same user-day table
         (first_day,) = big.one_row(f"select min(date_day) from {big.schema}.fct_active_users_daily")
@@ -180,6 +185,9 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         rolling_equal = (
             None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
         )
+
+    if "segments" in parts:
+        segments_equal = bench_segments(big, target, as_of, runs, timeout, timed, results)
 
     # 5. growth accounting: the model's query vs every user crossed with every period
     if "growth" in parts:
@@ -293,8 +301,62 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         "snapshot_equal": snapshot_equal,
         "mau_equal": mau_equal,
         "growth_equal": growth_equal,
+        "segments_equal": segments_equal,
         "timeout": timeout,
     }
+
+
+def bench_segments(big, target, as_of, runs, timeout, timed, results):
+    """6. The segmented series: the sweep's segment partitions vs DuckDB's native windowed
+    distinct count and MetricFlow's grouped cumulative metric (where the engine has them),
+    alternated; True when every compared contender returned the sweep's numbers."""
+    sweep = compiled_model_sql(big, "intermediate/activity/int_rolling_actives_daily", as_of)
+    dimensions = ", ".join(f"'{d}'" for d in SEGMENT_DIMENSIONS)
+    contenders = {}
+    if target == "duckdb":
+        contenders["segments: DuckDB count(distinct) over range"] = native_segments_sql(
+            big.schema, 7, 30
+        )
+    if target != "spark":
+        (first_day,) = big.one_row(f"select min(date_day) from {big.schema}.fct_active_users_daily")
+        mf_sql = metricflow_spine_sql(
+            big,
+            first_day,
+            as_of,
+            "segment_wau_cumulative,segment_mau_cumulative",
+            "metric_time__day,user_day_segment__segment_dimension,user_day_segment__segment_value",
+        )
+        contenders["segments: MetricFlow grouped cumulative"] = (
+            "select metric_time__day, user_day_segment__segment_dimension, "
+            "user_day_segment__segment_value, segment_wau_cumulative, segment_mau_cumulative "
+            f"from ({mf_sql}) as mf where user_day_segment__segment_dimension in ({dimensions})"
+        )
+    sweep_q = (
+        "select date_day, segment_dimension, segment_value, wau, mau "
+        f"from ({sweep}) as sweep where segment_dimension in ({dimensions})"
+    )
+
+    def keyed(rows):
+        by_key = {(str(r[0])[:10], r[1], r[2]): (int(r[3] or 0), int(r[4] or 0)) for r in rows}
+        return {key: counts for key, counts in by_key.items() if counts != (0, 0)}
+
+    ours, theirs = {}, {name: None for name in contenders}
+    for _ in range(runs):
+        timed("segments: sweep (ours)", lambda: big.sql(sweep_q))
+        ours = keyed(result_rows(big.last_output))
+        for name, query in contenders.items():
+            if results.get(name, Timing([0.0])).seconds[-1] == float("inf"):
+                continue  # timed out once: a lower bound
+            timed(name, lambda q=query: big.sql(q, timeout))
+            if big.last_output:
+                theirs[name] = keyed(result_rows(big.last_output))
+    if not contenders or None in theirs.values():
+        return None
+    # the native window has rows only on the days a value has a user-day: compare those
+    native = theirs.pop("segments: DuckDB count(distinct) over range", None)
+    return all(rows == ours for rows in theirs.values()) and (
+        native is None or (bool(native) and all(ours.get(k) == v for k, v in native.items()))
+    )
 
 
 TARGETS = (
@@ -314,6 +376,22 @@ TARGETS = (
         ">=",
         30.0,
         "sweep at least 30x faster",
+    ),
+    (
+        "segmented series vs DuckDB native",
+        "segments: DuckDB count(distinct) over range",
+        "segments: sweep (ours)",
+        ">=",
+        10.0,
+        "sweep at least 10x faster",
+    ),
+    (
+        "segmented series vs MetricFlow",
+        "segments: MetricFlow grouped cumulative",
+        "segments: sweep (ours)",
+        ">=",
+        10.0,
+        "sweep at least 10x faster",
     ),
     ("full build vs floor", "full build", "floor", "<=", 3.0, "full build within 3x of the floor"),
     (
@@ -418,7 +496,13 @@ def render(outcomes: list[dict], runs: int) -> str:
                 None: "not compared (timed out)",
                 NOT_RUN: "not run (--parts)",
             }[outcome[key]]
-            for key in ("rolling_equal", "snapshot_equal", "mau_equal", "growth_equal")
+            for key in (
+                "rolling_equal",
+                "snapshot_equal",
+                "mau_equal",
+                "growth_equal",
+                "segments_equal",
+            )
         }
         lines += [
             "",
@@ -426,7 +510,8 @@ def render(outcomes: list[dict], runs: int) -> str:
             f"snapshot equals the union method: {same['snapshot_equal']}; "
             f"the naive MAU series equals the published MAU: {same['mau_equal']}; "
             "naive growth accounting equals fct_growth_accounting: "
-            f"{same['growth_equal']}.",
+            f"{same['growth_equal']}; the segmented series equals DuckDB's native and "
+            f"MetricFlow's: {same['segments_equal']}.",
             "",
         ]
     return "\n".join(lines)
