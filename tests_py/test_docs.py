@@ -96,6 +96,60 @@ def contract_tables() -> dict[str, dict[str, list[str]]]:
     return sections
 
 
+def test_verdicts_read_test_roles(docs_warehouse):
+    """The tests whose results change a verdict declare their role in `meta`, each role
+    on the tests it belongs to (the coverage check, the unclassified touch types, the raw
+    tables' reconciliation), and the CLI reads them from the manifest by role."""
+    from activity_metrics import dbt_runner
+
+    roles = dbt_runner.read_test_roles(os.path.join(docs_warehouse.target_path, "manifest.json"))
+    by_role = {}
+    for uid, role in roles.items():
+        by_role.setdefault(role, set()).add(uid.split(".")[2])
+    assert set(by_role) == set(dbt_runner.TEST_ROLES)
+    assert by_role == {
+        "coverage": {"tracking_coverage_meets_threshold"},
+        "unclassified_types": {"no_unclassified_event_types"},
+        "reconciliation": {"assert_activity_events_match_raw_tables"},
+    }
+
+
+def test_readme_is_a_front_door():
+    """The README stays short (at most 300 lines) and true: every relative link in it and in
+    docs/ resolves, every page of docs/ is linked from it, and every `activity-metrics
+    <command>` it names is a command of the CLI, with every option it shows on that line."""
+    from activity_metrics.cli import build_parser
+
+    with open(os.path.join(PROJECT_DIR, "README.md")) as fh:
+        readme = fh.read()
+    assert len(readme.splitlines()) <= 300
+    pages = sorted(
+        name for name in os.listdir(os.path.join(PROJECT_DIR, "docs")) if name.endswith(".md")
+    )
+    linked = set(re.findall(r"\]\(docs/([^)#]+)\)", readme))
+    assert set(pages) <= linked, sorted(set(pages) - linked)
+    texts = [(PROJECT_DIR, readme)]
+    for page in pages:
+        with open(os.path.join(PROJECT_DIR, "docs", page)) as fh:
+            texts.append((os.path.join(PROJECT_DIR, "docs"), fh.read()))
+    for folder, text in texts:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+            if not target.startswith(("http://", "https://")):
+                assert os.path.exists(os.path.join(folder, target)), (folder, target)
+    subcommands = next(
+        action.choices
+        for action in build_parser()._actions
+        if getattr(action, "choices", None) and "show" in action.choices
+    )
+    named = re.findall(r"`activity-metrics ([a-z-]+)((?: --?[a-z-]+)*)", readme)
+    assert len(named) >= 10
+    for command, options in named:
+        assert command in subcommands, command
+        known = {o for a in subcommands[command]._actions for o in a.option_strings}
+        for option in options.split():
+            assert option in known, (command, option)
+
+
 def test_contract_matches_the_project(docs_warehouse):
     """docs/CONTRACT.md is the contract users read: every raw table and column it names is
     declared in the sources (and checked at the start of a run), every published relation

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .warehouse import Settings, WarehouseError, identifier
 
@@ -182,15 +182,19 @@ class Validation:
     failed: list[dict]
     warned: list[dict]
     coverage_checks: list[dict]  # mon_tracking_coverage_checks, one row per check
+    roles: dict[str, str] = field(default_factory=dict)  # unique_id -> the test's meta role
+
+    def role(self, result: dict) -> str | None:
+        return self.roles.get(result["unique_id"])
 
     @property
     def coverage_warnings(self) -> list[dict]:
-        return [r for r in self.warned if "tracking_coverage" in r["unique_id"]]
+        return [r for r in self.warned if self.role(r) == "coverage"]
 
     @property
     def notices(self) -> list[dict]:
         """Warnings that do not make the warehouse unhealthy (unclassified types, ...)."""
-        return [r for r in self.warned if "tracking_coverage" not in r["unique_id"]]
+        return [r for r in self.warned if self.role(r) != "coverage"]
 
     @property
     def is_healthy(self) -> bool:
@@ -202,7 +206,7 @@ def validate(
 ) -> Validation:
     """Every data test (selector `validation`) and the coverage checks; `as_of` is passed
     as $ACTIVITY_AS_OF_DATE (dbt keeps its parsed project, as for a nightly)."""
-    from .dbt_runner import as_of_environment, read_run_results, run_dbt
+    from .dbt_runner import as_of_environment, read_run_results, read_test_roles, run_dbt
 
     result = run_dbt(
         ["test", "--selector", "validation", "--no-use-colors"],
@@ -222,6 +226,7 @@ def validate(
         coverage_checks=read_relation(
             settings, "mon_tracking_coverage_checks", "order by check_name"
         ),
+        roles=read_test_roles(),
     )
 
 

@@ -376,10 +376,10 @@ def cmd_validate(args, settings: Settings) -> int:
         print(f"    FAIL {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
     for r in notices:
         print(f"    note {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
-        if "unclassified" in r["unique_id"]:
+        if validation.role(r) == "unclassified_types":
             _print_unclassified(settings, indent="         ")
     for r in failed:
-        if r["unique_id"].split(".")[2] == "assert_activity_events_match_raw_tables":
+        if validation.role(r) == "reconciliation":
             _print_unseen_rows(settings, r.get("compiled_code") or "")
     if not healthy:
         print(
@@ -546,13 +546,16 @@ def _summarise(results: list[dict], seconds: float, settings: Settings | None = 
         for kind, counts in sorted(by_kind.items())
     ]
     print(f"summary ({seconds:.1f} s): " + "; ".join(parts))
+    from .dbt_runner import read_test_roles
+
     descriptions = None
+    roles = read_test_roles()
     for r in results:
         if r["status"] not in ("fail", "error", "warn"):
             continue
         name = r["unique_id"].split(".")[2]
         print(f"  {r['status'].upper()} {name}: {r.get('message')}")
-        if name == "no_unclassified_event_types" and settings is not None:
+        if roles.get(r["unique_id"]) == "unclassified_types" and settings is not None:
             _print_unclassified(settings, indent="    ")
         elif r["unique_id"].startswith("test."):
             descriptions = descriptions if descriptions is not None else _test_descriptions()

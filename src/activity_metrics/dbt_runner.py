@@ -140,3 +140,29 @@ def read_run_results(since: float | None = None) -> list[dict]:
             return json.load(fh)["results"]
     except (OSError, ValueError, KeyError):
         return []
+
+
+# The roles a test declares in its `meta` (`config: {meta: {role: ...}}`), which the
+# verdicts read (never a test's name): coverage (a coverage check: warns in the nightly,
+# fails validate), unclassified_types (touch types nobody classified yet: a notice),
+# reconciliation (raw rows vs stored events: names the days a backfill repairs).
+TEST_ROLES = ("coverage", "unclassified_types", "reconciliation")
+
+
+def read_test_roles(manifest_path: str | None = None) -> dict[str, str]:
+    """unique_id -> the role declared in the test's meta, from the last parse's manifest
+    (default: the project's target/manifest.json)."""
+    path = manifest_path or os.path.join(project_dir(), "target", "manifest.json")
+    try:
+        with open(path) as fh:
+            nodes = json.load(fh)["nodes"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    roles = {}
+    for uid, node in nodes.items():
+        role = ((node.get("config") or {}).get("meta") or {}).get("role") or (
+            node.get("meta") or {}
+        ).get("role")
+        if uid.startswith("test.") and role:
+            roles[uid] = role
+    return roles

@@ -111,16 +111,26 @@ def compiled_model_sql(warehouse: BenchWarehouse, model_path: str, as_of: dt.dat
 
 
 GROWTH_MODELS = ("fct_growth_accounting", "fct_retention_cohorts")
+# the breakdowns' and engagement's own nodes: their marts and their identities tests (the
+# segment partitions of the one sweep are inside int_rolling_actives_daily, not counted)
+ENGAGEMENT_NODES = (
+    "fct_active_users_by_segment_daily",
+    "fct_active_days_distribution_daily",
+    "fct_stickiness",
+    "assert_breakdown_identities",
+    "assert_engagement_identities",
+)
 
 
-def growth_seconds_in_last_build(warehouse: BenchWarehouse) -> float:
-    """Execution time of the growth-accounting models in the warehouse's last dbt run."""
+def seconds_in_last_build(warehouse: BenchWarehouse, names=GROWTH_MODELS) -> float:
+    """Execution time of the named models and tests in the warehouse's last dbt run."""
     with open(os.path.join(warehouse.target_path, "run_results.json")) as fh:
         results = json.load(fh)["results"]
     return sum(
         r["execution_time"]
         for r in results
-        if r["unique_id"].startswith("model.") and r["unique_id"].split(".")[-1] in GROWTH_MODELS
+        if r["unique_id"].split(".")[0] in ("model", "test")
+        and r["unique_id"].split(".")[2] in names
     )
 
 

@@ -37,15 +37,16 @@ import time
 from ..generator import ACTIVITY_TABLES, US_PER_DAY, GeneratorConfig, arrival_times, generate
 from ..warehouse import Settings, WarehouseError, project_dir
 from .contenders import (
+    ENGAGEMENT_NODES,
     SEGMENT_DIMENSIONS,
     compiled_model_sql,
     dbt_run_breakdown,
     floor_sql,
-    growth_seconds_in_last_build,
     metricflow_spine_sql,
     naive_growth_sql,
     naive_mau_sql,
     native_segments_sql,
+    seconds_in_last_build,
     snapshot_sql,
     spine_join_sql,
     union_sql,
@@ -136,10 +137,17 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
     for _ in range(runs):
         timed("full build", lambda: big.dbt(["build", "--full-refresh"], as_of))
         if "growth" in parts:  # the growth models' share of that same build
-            growth = growth_seconds_in_last_build(big)
+            growth = seconds_in_last_build(big)
             record("growth models inside the full build", growth)
             record(
                 "full build without the growth models", results["full build"].seconds[-1] - growth
+            )
+        if "segments" in parts:  # the breakdown and engagement marts' share
+            engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
+            record("breakdown and engagement marts inside the full build", engagement)
+            record(
+                "full build without the breakdown and engagement marts",
+                results["full build"].seconds[-1] - engagement,
             )
         timed("floor", lambda: big.sql(floor_sql(big.raw_schema, as_of)))
     (user_days,) = big.one_row(f"select count(*) from {big.schema}.fct_user_days")
@@ -238,6 +246,9 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
                     wall = results[f"nightly, {label} history"].seconds[-1]
                     for part, seconds in dbt_run_breakdown(big, wall).items():
                         record(f"nightly, {label} history: {part}", seconds)
+                    engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
+                    record("breakdown and engagement marts inside the nightly", engagement)
+                    record("nightly without the breakdown and engagement marts", wall - engagement)
             # the same night again with nothing new (a re-run, a scheduler's retry), and
             # again with the date as --vars (a different value each time: a full parse)
             timed("nightly, nothing new", lambda d=new_day: big.dbt(["build"], d))
@@ -376,6 +387,22 @@ TARGETS = (
         ">=",
         30.0,
         "sweep at least 30x faster",
+    ),
+    (
+        "breakdown and engagement share of the build",
+        "breakdown and engagement marts inside the full build",
+        "full build without the breakdown and engagement marts",
+        "<=",
+        0.30,
+        "the three marts add at most 30% to the full build",
+    ),
+    (
+        "breakdown and engagement share of the nightly",
+        "breakdown and engagement marts inside the nightly",
+        "nightly without the breakdown and engagement marts",
+        "<=",
+        0.20,
+        "the three marts add at most 20% to the nightly",
     ),
     (
         "segmented series vs DuckDB native",
