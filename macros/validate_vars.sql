@@ -110,6 +110,8 @@
         'activity__freshness_error_hours': ['whole number', 1],
         'activity__coverage_threshold': ['share', none],
         'activity__coverage_min_users_per_day': ['whole number', 0],
+        'activity__closed_after_days': ['whole number', 0],
+        'activity__restatement_threshold_pct': ['percent', none],
         'activity__postgres_work_mem': ['memory size', none],
         'activity__source_schema': ['identifier', none],
     }) -}}
@@ -126,7 +128,7 @@
     {%- elif problem is not none -%}
         {#- parse time: a harmless stand-in of the right kind -#}
         {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
-        {{- return({'whole number': minimum, 'share': 1, 'memory size': '64MB',
+        {{- return({'whole number': minimum, 'share': 1, 'percent': 1, 'memory size': '64MB',
             'identifier': 'not_a_valid_var'}[kind]) -}}
     {%- endif -%}
     {%- if name == 'activity__source_schema' -%}
@@ -152,6 +154,10 @@
         {%- set ok = value is number and value is not boolean
             and value > 0 and value <= 1 -%}
         {%- set expected = 'a number above 0 and at most 1 (0.95 is 95%)' -%}
+    {%- elif kind == 'percent' -%}
+        {%- set ok = value is number and value is not boolean
+            and value >= 0 and value <= 100 -%}
+        {%- set expected = 'a number from 0 to 100 (0.5 is half a percent)' -%}
     {%- elif kind == 'memory size' -%}
         {%- set ok = value is string and modules.re.match(
             '^[0-9]{1,9}(kB|MB|GB)$', value) is not none -%}

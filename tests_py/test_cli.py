@@ -343,6 +343,19 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert nightly.returncode == 0, nightly.stdout[-3000:]
     (dau_late,) = one_row(warehouse, dau_sql % late_day)
     assert dau_late > dau_before
+    # the restatement is recorded, listed and warned about: a closed day (20 days back)
+    # first reported with dau_before, now dau_late
+    assert "WARN warn_closed_days_restated" in nightly.stdout, nightly.stdout[-3000:]
+    revisions = json.loads(run_cli(["revisions", "--json"], env).stdout)
+    late = [r for r in revisions if r["date_day"] == late_day.isoformat()][-1]
+    assert (late["dau_before"], late["dau_after"]) == (dau_before, dau_late)
+    assert late["is_closed"] and late["is_restatement"]
+    listed = run_cli(["revisions"], env)
+    assert listed.returncode == 0
+    assert f"DAU {late['first_reported_dau']:,}, now {dau_late:,}" in listed.stdout
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).date()
+    later = run_cli(["revisions", "--since", str(tomorrow)], env)
+    assert "No published day was revised" in later.stdout, later.stdout
 
     # rows arriving with old ids (a restored backup) are below every high-water mark:
     # the nightly build cannot see them; validate names their day and the repair

@@ -14,6 +14,7 @@ back to a full rebuild.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import signal
 import subprocess
@@ -113,6 +114,40 @@ def snapshot(warehouse):
         model: warehouse.query(f"select {columns} from {warehouse.schema}.{model} order by {order}")
         for model, (order, columns) in MODELS.items()
     }
+
+
+def published_series(warehouse) -> dict:
+    return {
+        day: tuple(int(v) for v in values)
+        for day, *values in warehouse.query(
+            f"select date_day, dau, wau, mau, total_users from {warehouse.schema}."
+            "fct_active_users_daily"
+        )
+    }
+
+
+def revisions_ledger(warehouse) -> dict:
+    """date_day -> [(revision, figures, as-of date of the build)] of the ledger."""
+    ledger = {}
+    for day, revision, as_of, *values in warehouse.query(
+        "select date_day, revision, published_as_of_date, dau, wau, mau, total_users "
+        f"from {warehouse.schema}.fct_active_users_daily_revisions order by date_day, revision"
+    ):
+        ledger.setdefault(day, []).append((int(revision), tuple(int(v) for v in values), as_of))
+    return ledger
+
+
+def expected_ledger(published_nights) -> dict:
+    """What the ledger must hold after these nights (each: its as-of date and the series
+    it published): per day, a revision each time a night published figures other than
+    the day's last recorded ones (a day absent from a night's series adds nothing)."""
+    ledger = {}
+    for as_of, series in published_nights:
+        for day, figures in series.items():
+            revisions = ledger.setdefault(day, [])
+            if not revisions or revisions[-1][1] != figures:
+                revisions.append((len(revisions), figures, as_of))
+    return ledger
 
 
 def cutoff(day: dt.date) -> int:
@@ -319,6 +354,7 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
 
     first = end - dt.timedelta(days=28)
     night(first, users_before)
+    published_nights = [(first, published_series(incremental))]
     # an incremental run's first build is a full one; the nights after are nightly runs
     nights = [
         (first + dt.timedelta(days=2), users_before, NIGHTLY_PATH[2]),
@@ -341,6 +377,34 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     for as_of, users, kill_at in nights:
         state = night(as_of, users, kill_at)
         first_weeks_seen.append(first_active_weeks(state, as_of))
+        published_nights.append((as_of, published_series(incremental)))
+    # the revisions ledger holds every figure each night published, and only those
+    ledger = revisions_ledger(incremental)
+    assert ledger == expected_ledger(published_nights)
+    assert any(len(revisions) > 1 for revisions in ledger.values()), "nothing was revised"
+    # restatements: closed days (7 days before the revising build's as-of date, the
+    # default) whose DAU, WAU or MAU moved by more than 0.5% (the default), and only those
+    expected_restatements = {
+        (day, revision)
+        for day, revisions in ledger.items()
+        for (_, before, _), (revision, after, as_of) in itertools.pairwise(revisions)
+        if day <= as_of - dt.timedelta(days=7)
+        and any(abs(a - b) * 100 > 0.5 * b for a, b in zip(after[:3], before[:3], strict=True))
+    }
+    assert expected_restatements, "the fixture restates no closed day"
+    assert {
+        (day, int(revision))
+        for day, revision in incremental.query(
+            f"select date_day, revision from {incremental.schema}.mon_restatements "
+            "where is_restatement"
+        )
+    } == expected_restatements
+    restated = [
+        r["status"]
+        for r in run_results()
+        if r["unique_id"].split(".")[2] == "warn_closed_days_restated"
+    ]
+    assert restated == ["warn"], restated
 
     # what has arrived by the end: the reference and a full rebuild see the same rows
     assert_matches_reference(incremental, state, end, "UTC")
@@ -400,3 +464,10 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     result = incremental.build(end, extra_vars=ID_MARGIN)
     assert "rebuilding every activity event" in result.stdout
     assert snapshot(incremental) == snapshot(rebuilt)
+
+    # a full refresh of everything keeps the ledger: the same figures add no revision,
+    # and nothing of what was reported before is lost
+    before = revisions_ledger(incremental)
+    assert any(len(revisions) > len(ledger.get(day, [])) for day, revisions in before.items())
+    incremental.build(end, full_refresh=True)
+    assert revisions_ledger(incremental) == before

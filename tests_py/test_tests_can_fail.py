@@ -71,6 +71,10 @@ BREAKS = {
         "where segment_dimension = 'account_type' and date_day = "
         "(select max(date_day) from {s}.fct_active_users_by_segment_daily)"
     ),
+    "assert_revisions_ledger_is_consistent": (
+        "update {s}.fct_active_users_daily_revisions set dau = dau + 1 "
+        "where date_day = (select max(date_day) from {s}.fct_active_users_daily_revisions)"
+    ),
     "assert_engagement_identities": (
         "update {s}.fct_stickiness set users = users + 1 "
         "where period_type = 'month' and active_days = 1 and period_start = "

@@ -6,6 +6,7 @@ from .api import (
     get_engagement,
     get_growth_accounting,
     get_retention_cohorts,
+    get_revisions,
     get_series,
     touch_last_activity,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "get_engagement",
     "get_growth_accounting",
     "get_retention_cohorts",
+    "get_revisions",
     "get_series",
     "touch_last_activity",
 ]

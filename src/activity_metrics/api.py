@@ -299,6 +299,19 @@ def get_growth_accounting(
     return found[-last:] if last else found
 
 
+def get_revisions(since: dt.date | None = None, target: str | Settings | None = None) -> list[dict]:
+    """Every restatement of a published day (CONTRACT section 7), oldest build first:
+    the rows of mon_restatements (the figures before and after, as first reported, when,
+    is_closed, is_restatement), those published on or after `since` when given."""
+    settings = _settings(target)
+    where, params = "", ()
+    if since is not None:
+        where, params = "where published_at >= %s", (dt.datetime.combine(since, dt.time()),)
+    return read_relation(
+        settings, "mon_restatements", f"{where} order by published_at, date_day", params
+    )
+
+
 def get_engagement(as_of: dt.date | None = None, target: str | Settings | None = None) -> dict:
     """How many days people are active (CONTRACT section 6) on a day (default: the
     warehouse's as-of date): the power-user curve, {"curve": {7: [users active on

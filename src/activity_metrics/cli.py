@@ -22,7 +22,7 @@ from . import api
 from .warehouse import TARGETS, BuildCopy, RunLock, RunLocked, Settings, WarehouseError, identifier
 
 METRICS = (("dau", "DAU (1 day)"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))
-RUNBOOK = "see 'Troubleshooting' in the README or the docs site"
+RUNBOOK = "see 'Troubleshooting' in docs/monitoring.md or the docs site"
 
 
 def _date(value: str) -> dt.date:
@@ -378,6 +378,8 @@ def cmd_validate(args, settings: Settings) -> int:
         print(f"    note {r['unique_id'].split('.')[2]}: {r.get('message') or ''}")
         if validation.role(r) == "unclassified_types":
             _print_unclassified(settings, indent="         ")
+        if validation.role(r) == "restatement":
+            _print_restatements(settings, indent="         ")
     for r in failed:
         if validation.role(r) == "reconciliation":
             _print_unseen_rows(settings, r.get("compiled_code") or "")
@@ -557,6 +559,9 @@ def _summarise(results: list[dict], seconds: float, settings: Settings | None = 
         print(f"  {r['status'].upper()} {name}: {r.get('message')}")
         if roles.get(r["unique_id"]) == "unclassified_types" and settings is not None:
             _print_unclassified(settings, indent="    ")
+        elif roles.get(r["unique_id"]) == "restatement" and settings is not None:
+            _print_restatements(settings, indent="    ")
+            print("    see them all: activity-metrics revisions")
         elif r["unique_id"].startswith("test."):
             descriptions = descriptions if descriptions is not None else _test_descriptions()
             what = " ".join(descriptions.get(r["unique_id"], "").split())
@@ -767,6 +772,43 @@ def cmd_engagement(args, settings: Settings) -> int:
         )
         _print_histogram(period["users"])
     return 0
+
+
+def cmd_revisions(args, settings: Settings) -> int:
+    rows = api.get_revisions(args.since, settings)
+    if args.json:
+        print(json.dumps([{k: _jsonable(v) for k, v in r.items()} for r in rows], indent=2))
+        return 0
+    since = f" by the builds since {args.since}" if args.since else ""
+    if not rows:
+        print(f"No published day was revised{since}: every figure is as first reported.")
+        return 0
+    restated = sum(r["is_restatement"] for r in rows)
+    print(
+        f"Revisions of published days{since}: {len(rows)} ({restated} restatements of closed "
+        "days, marked *)"
+    )
+    print(f"  {'day':<12} rev  {'as of':<11} {'DAU':>17} {'WAU':>17} {'MAU':>17}  first reported")
+    for r in rows:
+        moves = [f"{r[f'{m}_before']:>7,} → {r[f'{m}_after']:<7,}" for m in ("dau", "wau", "mau")]
+        mark = "*" if r["is_restatement"] else " "
+        print(
+            f"{mark} {r['date_day']!s:<12} {r['revision']:>3}  {r['published_as_of_date']!s:<11} "
+            f"{' '.join(moves)}  DAU {r['first_reported_dau']:,}, now {r['dau_after']:,}"
+        )
+    return 0
+
+
+def _print_restatements(settings: Settings, indent: str) -> None:
+    rows = [r for r in api.get_revisions(None, settings) if r["is_restatement"]]
+    for r in rows[:10]:
+        print(
+            f"{indent}{r['date_day']}: DAU {r['dau_before']:,} -> {r['dau_after']:,}, WAU "
+            f"{r['wau_before']:,} -> {r['wau_after']:,}, MAU {r['mau_before']:,} -> "
+            f"{r['mau_after']:,} (build as of {r['published_as_of_date']})"
+        )
+    if len(rows) > 10:
+        print(f"{indent}... and {len(rows) - 10} more: activity-metrics revisions")
 
 
 def _print_histogram(users: list[int], width: int = 40) -> None:
@@ -1008,6 +1050,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     engagement.add_argument("--json", action="store_true", help=json_help)
     engagement.set_defaults(func=cmd_engagement)
+
+    revisions = _command(
+        sub,
+        "revisions",
+        "what changed in published figures, by how much, when",
+        "Every revision of a published day after its first (the revisions ledger,\n"
+        "fct_active_users_daily_revisions, read through mon_restatements): DAU, WAU and\n"
+        "MAU before and after, as first reported, and the as-of date of the build that\n"
+        "revised it; restatements of closed days (activity__closed_after_days) above\n"
+        "activity__restatement_threshold_pct are marked *.",
+        ["revisions", "revisions --since 2026-11-01 --json"],
+        parents=reader,
+    )
+    revisions.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="only revisions published since then"
+    )
+    revisions.add_argument("--json", action="store_true", help=json_help)
+    revisions.set_defaults(func=cmd_revisions)
 
     cohorts = _command(
         sub,

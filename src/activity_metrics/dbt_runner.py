@@ -145,8 +145,9 @@ def read_run_results(since: float | None = None) -> list[dict]:
 # The roles a test declares in its `meta` (`config: {meta: {role: ...}}`), which the
 # verdicts read (never a test's name): coverage (a coverage check: warns in the nightly,
 # fails validate), unclassified_types (touch types nobody classified yet: a notice),
-# reconciliation (raw rows vs stored events: names the days a backfill repairs).
-TEST_ROLES = ("coverage", "unclassified_types", "reconciliation")
+# reconciliation (raw rows vs stored events: names the days a backfill repairs),
+# restatement (closed days whose published figures moved: a notice naming the days).
+TEST_ROLES = ("coverage", "unclassified_types", "reconciliation", "restatement")
 
 
 def read_test_roles(manifest_path: str | None = None) -> dict[str, str]:

@@ -84,7 +84,16 @@ class BenchWarehouse(ScratchWarehouse):
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
             tail = "\n".join(output.splitlines()[-25:])
-            raise WarehouseError(f"benchmark step failed: {' '.join(command[:4])}\n{tail}")
+            how = (
+                f"killed by signal {-proc.returncode} (out of memory?)"
+                if proc.returncode < 0
+                else f"exit {proc.returncode}"
+            )
+            raise WarehouseError(
+                f"benchmark step failed: {' '.join(command[:4])}\n{tail}\n{how}".replace(
+                    "\n\n", "\n"
+                )
+            )
         self.last_output = output
         reported = dict(
             line.split(" ", 1)

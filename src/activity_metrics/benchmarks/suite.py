@@ -92,6 +92,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
     users, days = SIZES[size]
     end = dt.date(2026, 6, 30)
     results: dict[str, Timing] = {}
+    notes: list[str] = []  # what the tables cannot say (a contender that failed)
 
     def timed(name: str, step):
         seconds, peak = step()
@@ -195,7 +196,7 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         )
 
     if "segments" in parts:
-        segments_equal = bench_segments(big, target, as_of, runs, timeout, timed, results)
+        segments_equal = bench_segments(big, target, as_of, runs, timeout, timed, results, notes)
 
     # 5. growth accounting: the model's query vs every user crossed with every period
     if "growth" in parts:
@@ -313,11 +314,12 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         "mau_equal": mau_equal,
         "growth_equal": growth_equal,
         "segments_equal": segments_equal,
+        "notes": notes,
         "timeout": timeout,
     }
 
 
-def bench_segments(big, target, as_of, runs, timeout, timed, results):
+def bench_segments(big, target, as_of, runs, timeout, timed, results, notes):
     """6. The segmented series: the sweep's segment partitions vs DuckDB's native windowed
     distinct count and MetricFlow's grouped cumulative metric (where the engine has them),
     alternated; True when every compared contender returned the sweep's numbers."""
@@ -355,12 +357,20 @@ def bench_segments(big, target, as_of, runs, timeout, timed, results):
     for _ in range(runs):
         timed("segments: sweep (ours)", lambda: big.sql(sweep_q))
         ours = keyed(result_rows(big.last_output))
-        for name, query in contenders.items():
+        for name, query in list(contenders.items()):
             if results.get(name, Timing([0.0])).seconds[-1] == float("inf"):
                 continue  # timed out once: a lower bound
-            timed(name, lambda q=query: big.sql(q, timeout))
+            try:
+                timed(name, lambda q=query: big.sql(q, timeout))
+            except WarehouseError as error:  # e.g. killed for memory: said, not hidden
+                reason = str(error).strip().splitlines()[-1][:200]
+                notes.append(f"{name} did not finish (the worker failed: {reason})")
+                print(f"  [{target}] {name}: failed ({reason})", flush=True)
+                del contenders[name]
+                continue
             if big.last_output:
                 theirs[name] = keyed(result_rows(big.last_output))
+    theirs = {name: rows for name, rows in theirs.items() if name in contenders}
     if not contenders or None in theirs.values():
         return None
     # the native window has rows only on the days a value has a user-day: compare those
@@ -540,6 +550,7 @@ def render(outcomes: list[dict], runs: int) -> str:
             f"{same['growth_equal']}; the segmented series equals DuckDB's native and "
             f"MetricFlow's: {same['segments_equal']}.",
             "",
+            *[f"Note: {note}." for note in outcome.get("notes", [])],
         ]
     return "\n".join(lines)
 
