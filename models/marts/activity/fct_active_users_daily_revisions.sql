@@ -83,10 +83,7 @@ changed as (
     left join latest_revisions
         on published.date_day = latest_revisions.date_day
     where latest_revisions.date_day is null
-        or published.dau != latest_revisions.dau
-        or published.wau != latest_revisions.wau
-        or published.mau != latest_revisions.mau
-        or published.total_users != latest_revisions.total_users
+        or {{ activity_metrics.figures_differ('published', 'latest_revisions') }}
 
 ),
 
@@ -99,8 +96,10 @@ final as (
         cast(wau as {{ dbt.type_bigint() }}) as wau,
         cast(mau as {{ dbt.type_bigint() }}) as mau,
         cast(total_users as {{ dbt.type_bigint() }}) as total_users,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}'
-            as {{ dbt.type_timestamp() }}) as published_at,
+        cast(
+            '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}'
+            as {{ dbt.type_timestamp() }}
+        ) as published_at,
         {{ activity_metrics.date_literal(as_of_date) }} as published_as_of_date
     from changed
 

@@ -61,9 +61,8 @@ checks as (
         on series.date_day = all_values.date_day
     where all_values.date_day is null
         or series.date_day is null
-        or series.dau != all_values.dau
-        or series.wau != all_values.wau
-        or series.mau != all_values.mau
+        or {{ activity_metrics.figures_differ(
+            'series', 'all_values', ['dau', 'wau', 'mau']) }}
 
     union all
 

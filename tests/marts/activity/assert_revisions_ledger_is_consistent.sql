@@ -44,10 +44,7 @@ checks as (
     left join latest
         on series.date_day = latest.date_day
     where latest.date_day is null
-        or series.dau != latest.dau
-        or series.wau != latest.wau
-        or series.mau != latest.mau
-        or series.total_users != latest.total_users
+        or {{ activity_metrics.figures_differ('series', 'latest') }}
 
     union all
 
@@ -67,10 +64,7 @@ checks as (
     inner join revisions as earlier
         on later.date_day = earlier.date_day
             and later.revision = earlier.revision + 1
-    where later.dau = earlier.dau
-        and later.wau = earlier.wau
-        and later.mau = earlier.mau
-        and later.total_users = earlier.total_users
+    where not {{ activity_metrics.figures_differ('later', 'earlier') }}
 
 )
 

@@ -21,7 +21,4 @@ from current_metrics
 left join daily_series
     on current_metrics.as_of_date = daily_series.date_day
 where daily_series.date_day is null
-    or current_metrics.dau != daily_series.dau
-    or current_metrics.wau != daily_series.wau
-    or current_metrics.mau != daily_series.mau
-    or current_metrics.total_users != daily_series.total_users
+    or {{ activity_metrics.figures_differ('current_metrics', 'daily_series') }}
