@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 
 import pytest
 from conftest import small_dataset
@@ -178,9 +180,25 @@ def test_duckdb_dst_zone_matches_reference(make_warehouse):
     end = dt.date(2024, 11, 10)
     tables = small_dataset(99, 300, 260, end, 0.03)
     warehouse = make_warehouse("duckdb", "dst")
+    # built under a low DuckDB memory limit and a temp directory of its own (the profile's
+    # settings from the environment): the same figures
+    temp_directory = os.path.join(os.path.dirname(warehouse.path), "duckdb_spill")
+    warehouse.env.update(
+        ACTIVITY_DUCKDB_MEMORY_LIMIT="256MB", ACTIVITY_DUCKDB_TEMP_DIRECTORY=temp_directory
+    )
     warehouse.load(tables)
     warehouse.build(end, "America/New_York")
     assert_matches_reference(warehouse, tables, end, "America/New_York")
+    shown = warehouse.dbt(
+        [
+            "show",
+            "--inline",
+            "select current_setting('memory_limit') as memory_limit, "
+            "current_setting('temp_directory') like '%/duckdb_spill' as spill_dir_set",
+        ],
+        {"activity__as_of_date": end.isoformat()},
+    )
+    assert re.search(r"\| 244\.1 MiB\s*\|\s*True", shown.stdout), shown.stdout[-2000:]
     # the dataset has churn and resurrection in every period kind (a growth accounting
     # that reports them as always 0 could not pass the comparison above)
     for kind in ("day", "week", "month"):
