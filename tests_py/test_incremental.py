@@ -116,38 +116,64 @@ def snapshot(warehouse):
     }
 
 
-def published_series(warehouse) -> dict:
-    return {
-        day: tuple(int(v) for v in values)
-        for day, *values in warehouse.query(
-            f"select date_day, dau, wau, mau, total_users from {warehouse.schema}."
-            "fct_active_users_daily"
-        )
-    }
+# ledger -> (the published relation, its key, the figures recorded, which rows)
+LEDGERS = {
+    "fct_active_users_daily_revisions": (
+        "fct_active_users_daily",
+        "date_day",
+        "dau, wau, mau, total_users",
+        "",
+    ),
+    "fct_growth_accounting_revisions": (
+        "fct_growth_accounting",
+        "period_type, period_start",
+        "active_users, new_users, retained_users, resurrected_users, churned_users",
+        "where is_complete",
+    ),
+}
 
 
-def revisions_ledger(warehouse) -> dict:
-    """date_day -> [(revision, figures, as-of date of the build)] of the ledger."""
-    ledger = {}
-    for day, revision, as_of, *values in warehouse.query(
-        "select date_day, revision, published_as_of_date, dau, wau, mau, total_users "
-        f"from {warehouse.schema}.fct_active_users_daily_revisions order by date_day, revision"
+def published_figures(warehouse) -> dict:
+    """ledger -> {key: figures} of what its published relation holds now."""
+    out = {}
+    for ledger, (relation, key, figures, where) in LEDGERS.items():
+        width = len(key.split(","))
+        out[ledger] = {
+            tuple(row[:width]): tuple(int(v) for v in row[width:])
+            for row in warehouse.query(
+                f"select {key}, {figures} from {warehouse.schema}.{relation} {where}"
+            )
+        }
+    return out
+
+
+def revisions_ledger(warehouse, ledger="fct_active_users_daily_revisions") -> dict:
+    """key -> [(revision, figures, as-of date of the build)] of a ledger."""
+    _, key, figures, _ = LEDGERS[ledger]
+    width = len(key.split(","))
+    out = {}
+    for row in warehouse.query(
+        f"select {key}, revision, published_as_of_date, {figures} "
+        f"from {warehouse.schema}.{ledger} order by {key}, revision"
     ):
-        ledger.setdefault(day, []).append((int(revision), tuple(int(v) for v in values), as_of))
-    return ledger
+        key_value = row[0] if width == 1 else tuple(row[:width])
+        revision, as_of, values = row[width], row[width + 1], row[width + 2 :]
+        out.setdefault(key_value, []).append((int(revision), tuple(int(v) for v in values), as_of))
+    return out
 
 
-def expected_ledger(published_nights) -> dict:
-    """What the ledger must hold after these nights (each: its as-of date and the series
-    it published): per day, a revision each time a night published figures other than
-    the day's last recorded ones (a day absent from a night's series adds nothing)."""
-    ledger = {}
-    for as_of, series in published_nights:
-        for day, figures in series.items():
-            revisions = ledger.setdefault(day, [])
+def expected_ledger(published_nights, ledger="fct_active_users_daily_revisions") -> dict:
+    """What a ledger must hold after these nights (each: its as-of date and what it
+    published): per key, a revision each time a night published figures other than the
+    key's last recorded ones (a key absent from a night's relation adds nothing)."""
+    width = len(LEDGERS[ledger][1].split(","))
+    out = {}
+    for as_of, published in published_nights:
+        for key, figures in published[ledger].items():
+            revisions = out.setdefault(key[0] if width == 1 else key, [])
             if not revisions or revisions[-1][1] != figures:
                 revisions.append((len(revisions), figures, as_of))
-    return ledger
+    return out
 
 
 def cutoff(day: dt.date) -> int:
@@ -354,7 +380,7 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
 
     first = end - dt.timedelta(days=28)
     night(first, users_before)
-    published_nights = [(first, published_series(incremental))]
+    published_nights = [(first, published_figures(incremental))]
     # an incremental run's first build is a full one; the nights after are nightly runs
     nights = [
         (first + dt.timedelta(days=2), users_before, NIGHTLY_PATH[2]),
@@ -377,11 +403,13 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     for as_of, users, kill_at in nights:
         state = night(as_of, users, kill_at)
         first_weeks_seen.append(first_active_weeks(state, as_of))
-        published_nights.append((as_of, published_series(incremental)))
+        published_nights.append((as_of, published_figures(incremental)))
     # the revisions ledger holds every figure each night published, and only those
+    for name in LEDGERS:
+        recorded = revisions_ledger(incremental, name)
+        assert recorded == expected_ledger(published_nights, name), name
+        assert any(len(revisions) > 1 for revisions in recorded.values()), name
     ledger = revisions_ledger(incremental)
-    assert ledger == expected_ledger(published_nights)
-    assert any(len(revisions) > 1 for revisions in ledger.values()), "nothing was revised"
     # restatements: closed days (7 days before the revising build's as-of date, the
     # default) whose DAU, WAU or MAU moved by more than 0.5% (the default), and only those
     expected_restatements = {
@@ -467,7 +495,10 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
 
     # a full refresh of everything keeps the ledger: the same figures add no revision,
     # and nothing of what was reported before is lost
-    before = revisions_ledger(incremental)
-    assert any(len(revisions) > len(ledger.get(day, [])) for day, revisions in before.items())
+    before = {name: revisions_ledger(incremental, name) for name in LEDGERS}
+    assert any(
+        len(revisions) > len(ledger.get(day, []))
+        for day, revisions in before["fct_active_users_daily_revisions"].items()
+    )
     incremental.build(end, full_refresh=True)
-    assert revisions_ledger(incremental) == before
+    assert {name: revisions_ledger(incremental, name) for name in LEDGERS} == before
