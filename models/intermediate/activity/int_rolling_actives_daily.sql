@@ -79,23 +79,8 @@ previous_day as (
 spine_bounds as (
 
     select
-        {% if rebuild_start is not none -%}
-            -- never before the first counted day (a change to a rejected row
-            -- dated 1900 rebuilds from then, but the series starts where a
-            -- full build starts it)
-            greatest(
-                {{ activity_metrics.date_literal(rebuild_start) }},
-                coalesce(
-                    (
-                        select min(activity_date)
-                        from {{ ref('fct_user_days') }}
-                    ),
-                    {{ activity_metrics.date_literal(rebuild_start) }}
-                )
-            )
-        {%- else -%}
-            (select min(activity_date) from segment_days)
-        {%- endif %} as first_day,
+        {{ activity_metrics.first_counted_day(rebuild_start, 'segment_days') }}
+            as first_day,
         {{ activity_metrics.date_literal(as_of_date) }} as last_day
 
 ),

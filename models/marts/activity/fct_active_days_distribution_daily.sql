@@ -136,17 +136,8 @@ bin_moves_per_day as (
 spine_bounds as (
 
     select
-        {% if rebuild_start is not none -%}
-            greatest(
-                {{ activity_metrics.date_literal(rebuild_start) }},
-                coalesce(
-                    (select min(activity_date) from {{ ref('fct_user_days') }}),
-                    {{ activity_metrics.date_literal(rebuild_start) }}
-                )
-            )
-        {%- else -%}
-            (select min(activity_date) from user_days)
-        {%- endif %} as first_day,
+        {{ activity_metrics.first_counted_day(rebuild_start, 'user_days') }}
+            as first_day,
         {{ activity_metrics.date_literal(as_of_date) }} as last_day
 
 ),
