@@ -94,6 +94,7 @@
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {{- activity_metrics.check_raw_tables_exist() -}}
         {{- activity_metrics.check_as_of_reaches_the_data() -}}
+        {{- activity_metrics.check_reporting_timezone_unchanged() -}}
     {%- endif -%}
 {% endmacro %}
 
@@ -234,9 +235,7 @@
             ~ " data yet, so nothing was built and the published marts are left as"
             ~ " they were.") -}}
     {%- endif -%}
-    {%- set fact = adapter.get_relation(
-        database=target.database, schema=target.schema,
-        identifier='fct_user_days') -%}
+    {%- set fact = activity_metrics.stored_relation('fct_user_days') -%}
     {%- if fact is none -%}
         {{- return('') -}}
     {%- endif -%}
@@ -246,5 +245,27 @@
             "the as-of date " ~ as_of ~ " is before the first counted activity ("
             ~ (first | string)[:10] ~ "): nothing would be published, so nothing"
             ~ " was built and the published marts are left as they were.") -}}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro check_reporting_timezone_unchanged() %}
+    {#- Every stored local day is a day of the zone the warehouse was built
+        in (int_users_tracked keeps it on its rows): a build in another zone
+        would mix two zones. Stop first, unless it is a full refresh. -#}
+    {%- set users = activity_metrics.stored_relation('int_users_tracked') -%}
+    {%- if users is none or flags.FULL_REFRESH -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set rows = run_query(
+        'select max(reporting_timezone) from ' ~ users
+        ~ ' where dbt_loaded_at = (select max(dbt_loaded_at) from ' ~ users ~ ')').rows -%}
+    {%- set built_in = rows[0][0] if rows | length > 0 else none -%}
+    {%- set zone = activity_metrics.reporting_timezone() -%}
+    {%- if built_in is not none and built_in != zone -%}
+        {{- exceptions.raise_compiler_error(
+            "activity__timezone is '" ~ zone ~ "' but the warehouse was built in '"
+            ~ built_in ~ "': every stored local day is in that zone."
+            ~ " Rebuild in the new zone with `dbt build --full-refresh`"
+            ~ " (activity-metrics build --full-refresh), or set the var back.") -}}
     {%- endif -%}
 {% endmacro %}

@@ -1,5 +1,3 @@
-{%- set state = activity_metrics.latest_run_state(['events_loaded_through']) -%}
-
 {{
     config(
         materialized='incremental',
@@ -10,6 +8,7 @@
 }}
 
 -- depends_on: {{ ref('int_activity_events_classified') }}
+-- depends_on: {{ ref('int_run_state') }}
 
 {#
     Raw activity rows per source, local day and rejection reason (null:
@@ -29,10 +28,8 @@ recounted_events as (
         rejection_reason,
         duplicate_row_count
     from {{ ref('int_activity_events_classified') }}
-    {%- if state is not none %}
-    where {{ activity_metrics.row_group_key() }} in (
-        {{ activity_metrics.changed_row_groups(state.events_loaded_through) }}
-    )
+    {%- if is_incremental() %}
+    where {{ activity_metrics.recounted_row_groups() }}
     {%- endif %}
 
 ),

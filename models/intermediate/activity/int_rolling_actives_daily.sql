@@ -1,37 +1,27 @@
 {%- set mau_days = activity_metrics.checked_var('activity__mau_days') -%}
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{{ activity_metrics.delete_date_range('date_day', {
-            'start': activity_metrics.series_rebuild_start(),
-            'end': none, 'end_inclusive': false}) }}",
+        pre_hook="{{ activity_metrics.delete_rebuilt_days('date_day') }}",
         on_schema_change='fail',
     )
 }}
 
--- depends_on: {{ ref('int_activity_events_classified') }}
--- depends_on: {{ ref('int_users_tracked') }}
 -- depends_on: {{ ref('fct_user_days') }}
 
 {#
-    The one sweep: exact DAU, WAU and MAU per segment dimension, value and
-    day, for every partition of int_user_day_segments (the total, each
-    method, each segment value). A user active on day d, next active in the
-    same partition on day n, is inside a W-day window on the days
-    [d, min(d + W, n)): each user-day adds +1 on d and -1 on that exit day,
-    and the running sum of the deltas is the exact distinct count,
-    O(N log N) in partitioned user-days. The published series, the method
-    comparison and the breakdowns read it; none sweeps again.
-    Incremental: a nightly run recomputes the days from rebuild_start on
-    (series_rebuild_start: new days, the earliest day that late rows or
-    reclassified users touched), reading the user-days of the MAU window
-    before it and seeding each partition's running sums with its stored
-    counts of the day before. A partition first seen tonight starts at
-    rebuild_start with no seed (it had no user-day before).
+    The one sweep: exact DAU, WAU and MAU per partition of
+    int_user_day_segments (the total, each method, each segment value) and
+    day. A user active on day d, next active in the same partition on day n,
+    is inside a W-day window on [d, min(d + W, n)): +1 on d, -1 on that exit
+    day, and the running sum of the deltas is the exact distinct count,
+    O(N log N). The series, the method comparison and the breakdowns read
+    it. A nightly run recomputes from its rebuild start (int_run_rebuild_starts),
+    reading the MAU window before it and seeding each partition with its
+    stored counts of the day before (a partition new tonight has none).
 #}
 
 with
@@ -45,17 +35,15 @@ segment_days as (
         activity_date
     from {{ ref('int_user_day_segments') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
-    {%- if rebuild_start is not none %}
         and activity_date >= {{ activity_metrics.add_days(
-            activity_metrics.date_literal(rebuild_start), -mau_days) }}
-    {%- endif %}
+            activity_metrics.rebuilt_from(), -mau_days) }}
 
 ),
 
 previous_day as (
 
     -- each partition's counts on the day before the first recomputed day
-    {% if rebuild_start is not none -%}
+    {% if is_incremental() -%}
         select
             segment_dimension,
             segment_value,
@@ -63,7 +51,7 @@ previous_day as (
             mau
         from {{ this }}
         where date_day = {{ activity_metrics.add_days(
-            activity_metrics.date_literal(rebuild_start), -1) }}
+            activity_metrics.rebuild_start(), -1) }}
     {%- else -%}
         select
             segment_dimension,
@@ -79,7 +67,7 @@ previous_day as (
 spine_bounds as (
 
     select
-        {{ activity_metrics.first_counted_day(rebuild_start, 'segment_days') }}
+        {{ activity_metrics.first_counted_day('segment_days') }}
             as first_day,
         {{ activity_metrics.date_literal(as_of_date) }} as last_day
 

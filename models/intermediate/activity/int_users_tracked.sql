@@ -1,12 +1,4 @@
-{%- set state = activity_metrics.latest_run_state(['reporting_timezone']) -%}
 {%- set zone = activity_metrics.reporting_timezone() -%}
-{%- if state is not none and state.reporting_timezone != zone -%}
-    {{ exceptions.raise_compiler_error(
-        "activity__timezone is '" ~ zone ~ "' but the warehouse was built in '"
-        ~ state.reporting_timezone ~ "': every stored local day is in that zone."
-        ~ " Rebuild in the new zone with `dbt build --full-refresh`"
-        ~ " (activity-metrics build --full-refresh), or set the var back.") }}
-{%- endif %}
 
 {{
     config(
@@ -26,7 +18,9 @@
     it replaces (previous_*) and the run that changed it (dbt_loaded_at), so
     that the activity events, the series and user_last_activity each find
     the users that changed since their own last run, and what they were.
-    Small: one scan of the users table a night.
+    Small: one scan of the users table a night. The zone of every row is
+    kept: a later build in another zone stops at start
+    (check_reporting_timezone_unchanged) until a full refresh.
 -#}
 
 with

@@ -1,30 +1,24 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set windows = [
-    activity_metrics.checked_var('activity__wau_days'),
-    activity_metrics.checked_var('activity__mau_days')] -%}
-{%- set rebuild_start = activity_metrics.series_rebuild_start() -%}
+{%- set windows = activity_metrics.engagement_windows() -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{{ activity_metrics.delete_date_range('date_day', {
-            'start': activity_metrics.series_rebuild_start(),
-            'end': none, 'end_inclusive': false}) }}",
+        pre_hook="{{ activity_metrics.delete_rebuilt_days('date_day') }}",
         on_schema_change='fail',
     )
 }}
 
--- depends_on: {{ ref('int_activity_events_classified') }}
 -- depends_on: {{ ref('int_users_tracked') }}
 
 {#
     The power-user curve (CONTRACT section 6): for every day D, window N (7
     and 30) and k = 1..N, the users active on exactly k days of [D-N+1, D].
-    A user's count in a window changes only on an active day (+1) and N days
-    after it (-1, the day leaves the window): those transitions move the
-    user from one bin to the next, and a running sum of the bins' moves over
-    the days gives every day's curve, O(user-days), no user x day grid.
+    The users' moves between bins (int_active_days_bin_moves: a user's
+    count changes only on an active day and on the day it leaves the
+    window) summed over the days give every day's curve, O(user-days), no
+    user x day grid.
     Incremental like the sweep: a nightly run recomputes the days from the
     series' rebuild start, reading the user-days of the longest window
     before it, each bin seeded with its stored count of the day before.
@@ -34,109 +28,22 @@ with
 
 user_days as (
 
-    select
-        user_id,
-        activity_date
+    select activity_date
     from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
-    {%- if rebuild_start is not none %}
-        and activity_date >= {{ activity_metrics.add_days(
-            activity_metrics.date_literal(rebuild_start), -(windows | max)) }}
-    {%- endif %}
-
-),
-
-window_changes as (
-
-    -- +1 on each active day, -1 on the day it leaves each window
-    {% for window_days in windows -%}
-        select
-            {{ window_days }} as window_days,
-            user_id,
-            activity_date as change_date,
-            1 as active_days_change
-        from user_days
-        union all
-        select
-            {{ window_days }} as window_days,
-            user_id,
-            {{ activity_metrics.add_days('activity_date', window_days) }} as change_date,
-            -1 as active_days_change
-        from user_days
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-user_counts as (
-
-    -- each user's active days in the window after each day it changes
-    select
-        window_days,
-        user_id,
-        change_date,
-        active_days_change,
-        sum(active_days_change) over (
-            partition by window_days, user_id
-            order by change_date
-            rows between unbounded preceding and current row
-        ) as active_days_after
-    from (
-        select
-            window_days,
-            user_id,
-            change_date,
-            sum(active_days_change) as active_days_change
-        from window_changes
-        group by
-            window_days,
-            user_id,
-            change_date
-    ) as changes_per_day
-    where active_days_change != 0
-
-),
-
-bin_moves as (
-
-    -- the user enters the bin of its new count and leaves the bin of its old
-    select
-        window_days,
-        change_date as date_day,
-        active_days_after as active_days,
-        1 as users_change
-    from user_counts
-    where active_days_after > 0
-    union all
-    select
-        window_days,
-        change_date as date_day,
-        active_days_after - active_days_change as active_days,
-        -1 as users_change
-    from user_counts
-    where active_days_after - active_days_change > 0
 
 ),
 
 bin_moves_per_day as (
 
-    select
-        window_days,
-        date_day,
-        active_days,
-        sum(users_change) as users_change
-    from bin_moves
-    group by
-        window_days,
-        date_day,
-        active_days
+    select * from {{ ref('int_active_days_bin_moves') }}
 
 ),
 
 spine_bounds as (
 
     select
-        {{ activity_metrics.first_counted_day(rebuild_start, 'user_days') }}
+        {{ activity_metrics.first_counted_day('user_days') }}
             as first_day,
         {{ activity_metrics.date_literal(as_of_date) }} as last_day
 
@@ -166,14 +73,14 @@ bins as (
 
 previous_day as (
 
-    {% if rebuild_start is not none -%}
+    {% if is_incremental() -%}
         select
             window_days,
             active_days,
             users
         from {{ this }}
         where date_day = {{ activity_metrics.add_days(
-            activity_metrics.date_literal(rebuild_start), -1) }}
+            activity_metrics.rebuild_start(), -1) }}
     {%- else -%}
         select
             window_days,

@@ -1,4 +1,3 @@
-{%- set plan = activity_metrics.user_day_fact_plan() -%}
 {%- set activity_sources = activity_metrics.activity_sources() -%}
 
 {{
@@ -16,12 +15,15 @@
 }}
 
 -- depends_on: {{ ref('int_activity_events_classified') }}
+-- depends_on: {{ ref('int_run_touched_user_days') }}
+-- depends_on: {{ ref('int_run_state') }}
 
 {#
     One row per user and day with counted activity. A nightly run rewrites
-    exactly the user-days that changed (user_day_fact_plan): the days after
-    the previous run's as-of date, and the user-days touched by the activity
-    events written since the previous run, whatever their age (a row three
+    exactly the user-days that changed (user_day_fact_rewrite_filters, SQL
+    on the run's scope): the days after the previous run's as-of date, and
+    the user-days touched by the activity events written since the previous
+    run (int_run_touched_user_days), whatever their age (a row three
     weeks late lands on its day tonight; a user flagged test loses every
     day). The per-source and per-method counts let the monitors work from
     this table instead of the raw rows.
@@ -31,9 +33,8 @@ with
 
 counted_events as (
 
-    {%- set filters = ['1 = 1'] if plan is none
-        else activity_metrics.user_day_fact_rewrite_filters(
-            plan, ref('int_activity_events_classified')) %}
+    {%- set filters = activity_metrics.user_day_fact_rewrite_filters()
+        if is_incremental() else ['1 = 1'] %}
     {% for filter in filters %}
         select
             user_id,

@@ -1,5 +1,3 @@
-{%- set plan = activity_metrics.last_activity_plan() -%}
-
 {{
     config(
         materialized='incremental',
@@ -9,13 +7,14 @@
     )
 }}
 
--- depends_on: {{ ref('int_activity_events_classified') }}
 -- depends_on: {{ ref('int_users_tracked') }}
+-- depends_on: {{ ref('int_run_state') }}
+-- depends_on: {{ ref('int_run_touched_user_days') }}
 
 {#
     The single source of truth of "last seen": one row per user who is
     neither staff nor test. A nightly run rewrites only the users whose
-    user-days or classification changed (last_activity_plan), a merge of
+    user-days or classification changed (last_activity_rewritten_users, SQL on the run's scope), a merge of
     a few thousand rows instead of a rebuild from every user-day.
 -#}
 
@@ -30,8 +29,8 @@ users as (
         app_last_activity_at
     from {{ ref('int_users_classified') }}
     where not is_excluded
-    {%- if plan is not none %}
-        and user_id in ({{ plan.users_sql }})
+    {%- if is_incremental() %}
+        and {{ activity_metrics.last_activity_rewritten_users() }}
     {%- endif %}
 
 ),
@@ -45,8 +44,8 @@ user_days as (
         last_activity_at,
         last_activity_source
     from {{ ref('fct_user_days') }}
-    {%- if plan is not none %}
-    where user_id in (select user_id from users)
+    {%- if is_incremental() %}
+    where user_id in (select users.user_id from users)
     {%- endif %}
 
 ),

@@ -1,23 +1,14 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
-{%- set rebuild_start = activity_metrics.series_rebuild_start(
-    "select max(activity_month) from " ~ this) -%}
-{%- set first_month = none if rebuild_start is none
-    else activity_metrics.period_start_string('month', rebuild_start) -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{{ activity_metrics.delete_date_range('activity_month', {
-            'start': activity_metrics.period_rebuild_starts(
-                activity_metrics.series_rebuild_start(
-                    'select max(activity_month) from ' ~ this))['month'],
-            'end': none, 'end_inclusive': false}) }}",
+        pre_hook="{{ activity_metrics.delete_rebuilt_days('activity_month', 'month') }}",
         on_schema_change='fail',
     )
 }}
 
--- depends_on: {{ ref('int_activity_events_classified') }}
 -- depends_on: {{ ref('int_users_tracked') }}
 
 {#
@@ -60,9 +51,7 @@ user_months as (
             as activity_month
     from {{ ref('fct_user_days') }}
     where activity_date <= {{ activity_metrics.date_literal(as_of_date) }}
-    {%- if first_month is not none %}
-        and activity_date >= {{ activity_metrics.date_literal(first_month) }}
-    {%- endif %}
+        and activity_date >= {{ activity_metrics.rebuilt_from('month') }}
 
 ),
 
@@ -84,8 +73,9 @@ active_per_cohort_month as (
 days as (
 
     {{ activity_metrics.day_series(
-        (activity_metrics.date_literal(first_month) if first_month is not none
-            else '(select min(cohort_month) from cohort_sizes)'),
+        '(case when ' ~ activity_metrics.rebuild_start() ~ ' is null'
+            ~ ' then (select min(cohort_month) from cohort_sizes)'
+            ~ ' else ' ~ activity_metrics.rebuilt_from('month') ~ ' end)',
         activity_metrics.date_literal(as_of_date)) }}
 
 ),

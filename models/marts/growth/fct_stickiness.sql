@@ -1,21 +1,17 @@
 {%- set as_of_date = activity_metrics.as_of_date() -%}
 {%- set as_of = activity_metrics.date_literal(as_of_date) -%}
 {%- set period_types = ['week', 'month'] -%}
-{%- set rebuild_start = activity_metrics.series_rebuild_start(
-    "select max(last_counted_date) from " ~ this) -%}
-{%- set period_starts = activity_metrics.period_rebuild_starts(rebuild_start) -%}
 
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ activity_metrics.delete_rebuilt_periods('period_start', 'period_type',
-            'select max(last_counted_date) from ' ~ this, ['week', 'month']) }}",
+            ['week', 'month']) }}",
         on_schema_change='fail',
     )
 }}
 
--- depends_on: {{ ref('int_activity_events_classified') }}
 -- depends_on: {{ ref('int_users_tracked') }}
 
 {#
@@ -37,10 +33,7 @@ user_days as (
         activity_date
     from {{ ref('fct_user_days') }}
     where activity_date <= {{ as_of }}
-    {%- if rebuild_start is not none %}
-        and activity_date >= {{ activity_metrics.date_literal(
-            [period_starts['week'], period_starts['month']] | min) }}
-    {%- endif %}
+        and activity_date >= {{ activity_metrics.rebuilt_from_periods(period_types) }}
 
 ),
 
@@ -72,21 +65,14 @@ period_counts as (
 
 ),
 
-spine_bounds as (
-
-    -- the first day counted: the series' rebuild start on a nightly run
-    select
-        {{ activity_metrics.first_counted_day(rebuild_start, 'user_days') }}
-            as first_day
-
-),
-
 spine_range as (
 
-    -- every day of every period from the first one through the one holding
-    -- the as-of date: from the earlier start of the first week and month, to
-    -- the later end of the last
+    -- every day of every period from the first one counted (the series'
+    -- rebuild start on a nightly run) through the one holding the as-of date:
+    -- from the earlier start of the first week and month, to the later end of
+    -- the last
     select
+        first_day,
         least(
             {{ activity_metrics.period_start('week', 'first_day') }},
             {{ activity_metrics.period_start('month', 'first_day') }}
@@ -97,7 +83,9 @@ spine_range as (
             {{ activity_metrics.add_days(activity_metrics.shift_period(
                 'month', activity_metrics.period_start('month', as_of), 1), -1) }}
         ) as spine_end
-    from spine_bounds
+    from (
+        select {{ activity_metrics.first_counted_day('user_days') }} as first_day
+    ) as first_counted
 
 ),
 
@@ -117,13 +105,16 @@ period_days as (
             '{{ period_type }}' as period_type,
             {{ activity_metrics.period_start(period_type, 'date_day') }}
                 as period_start,
+            {{ activity_metrics.add_days(activity_metrics.shift_period(
+                period_type, activity_metrics.period_start(period_type, 'date_day'), 1),
+                -1) }} as period_end,
             {{ dbt.datediff(
                 activity_metrics.period_start(period_type, 'date_day'),
                 'date_day', 'day') }} + 1 as active_days
         from days
         where {{ activity_metrics.period_start(period_type, 'date_day') }}
             >= {{ activity_metrics.period_start(
-                period_type, '(select first_day from spine_bounds)') }}
+                period_type, '(select first_day from spine_range)') }}
             and {{ activity_metrics.period_start(period_type, 'date_day') }}
             <= {{ activity_metrics.period_start(period_type, as_of) }}
         {% if not loop.last %}union all{% endif %}
@@ -131,42 +122,22 @@ period_days as (
 
 ),
 
-periods_counted as (
+final as (
 
     select
-        period_days.period_type,
+        cast(period_days.period_type as {{ dbt.type_string() }}) as period_type,
         period_days.period_start,
-        case
-            {% for period_type in period_types -%}
-                when period_days.period_type = '{{ period_type }}'
-                    then {{ activity_metrics.add_days(
-                        activity_metrics.shift_period(
-                            period_type, 'period_days.period_start', 1),
-                        -1) }}
-            {% endfor -%}
-        end as period_end,
-        period_days.active_days,
-        coalesce(period_counts.users, 0) as users
+        period_days.period_end,
+        period_days.period_end <= {{ as_of }} as is_complete,
+        cast(period_days.active_days as {{ dbt.type_int() }}) as active_days,
+        cast(coalesce(period_counts.users, 0) as {{ dbt.type_bigint() }}) as users,
+        least(period_days.period_end, {{ as_of }}) as last_counted_date,
+        {{ activity_metrics.applied_change_stamps() }}
     from period_days
     left join period_counts
         on period_days.period_type = period_counts.period_type
             and period_days.period_start = period_counts.period_start
             and period_days.active_days = period_counts.active_days
-
-),
-
-final as (
-
-    select
-        cast(period_type as {{ dbt.type_string() }}) as period_type,
-        period_start,
-        period_end,
-        period_end <= {{ as_of }} as is_complete,
-        cast(active_days as {{ dbt.type_int() }}) as active_days,
-        cast(users as {{ dbt.type_bigint() }}) as users,
-        least(period_end, {{ as_of }}) as last_counted_date,
-        {{ activity_metrics.applied_change_stamps() }}
-    from periods_counted
 
 )
 

@@ -4,18 +4,14 @@
 {%- set min_users = activity_metrics.checked_var('activity__coverage_min_users_per_day') -%}
 
 {#-
-    Does the app's own tracking see everyone who acted? Two coverages per
-    day, each over the users with counted activity that day:
-    - app: users.last_activity_at is set and no older than the user's last
-      counted activity of the day minus the touch cooldown (the field only
-      moves forward, so a later value also proves the day was seen);
-    - touch log: of the users active in the transactional tables, the share
-      that also has a counted touch that day; null before the touch log's
-      first day with data.
-    Each day carries the threshold the monitors hold the coverage to, whether
-    the touch log's day is judged alone (live, and at least
-    activity__coverage_min_users_per_day eligible users), and a flag for a
-    judged day below the threshold (the dashboards mark those days).
+    Does the app's own tracking see everyone who acted? Per day, over the
+    users with counted activity: app coverage (users.last_activity_at set
+    and no older than their last counted activity minus the touch cooldown)
+    and touch-log coverage (of the users active in the transactional
+    tables, the share with a counted touch; null before the touch log's
+    first day), each day's threshold, whether its touch log is judged alone
+    (live, with activity__coverage_min_users_per_day eligible users), and a
+    flag for a judged day below the threshold.
 -#}
 
 with
@@ -50,33 +46,30 @@ touch_log_start as (
 
 ),
 
-user_days_checked as (
-
-    select
-        user_days.activity_date,
-        {{ activity_metrics.app_tracked(
-            'users.app_last_activity_at', 'user_days.last_activity_at') }}
-            as is_app_tracked,
-        user_days.transactional_count > 0 as is_transactional,
-        user_days.transactional_count > 0
-        and user_days.touch_count > 0 as is_transactional_and_touched
-    from user_days
-    left join users
-        on user_days.user_id = users.user_id
-
-),
-
 coverage_per_day as (
 
     select
-        activity_date as date_day,
+        user_days.activity_date as date_day,
         count(*) as active_users,
-        count(case when is_app_tracked then 1 end) as app_tracked_users,
-        count(case when is_transactional then 1 end) as transactional_users,
-        count(case when is_transactional_and_touched then 1 end)
-            as touch_log_tracked_users
-    from user_days_checked
-    group by activity_date
+        count(
+            case
+                when {{ activity_metrics.app_tracked(
+                    'users.app_last_activity_at', 'user_days.last_activity_at') }}
+                    then 1
+            end
+        ) as app_tracked_users,
+        count(case when user_days.transactional_count > 0 then 1 end)
+            as transactional_users,
+        count(
+            case
+                when user_days.transactional_count > 0 and user_days.touch_count > 0
+                    then 1
+            end
+        ) as touch_log_tracked_users
+    from user_days
+    left join users
+        on user_days.user_id = users.user_id
+    group by user_days.activity_date
 
 ),
 
@@ -138,19 +131,10 @@ coverage_judged as (
 final as (
 
     select
-        date_day,
-        active_users,
-        app_tracked_users,
-        app_coverage,
-        transactional_users,
-        touch_log_tracked_users,
-        touch_log_coverage,
-        is_touch_log_live,
-        is_in_validation_window,
-        coverage_threshold,
-        is_touch_log_day_judged,
-        is_touch_log_day_judged
-        and touch_log_coverage < coverage_threshold as is_touch_log_below_threshold
+        coverage_judged.*,
+        coverage_judged.is_touch_log_day_judged
+        and coverage_judged.touch_log_coverage < coverage_judged.coverage_threshold
+            as is_touch_log_below_threshold
     from coverage_judged
 
 )
