@@ -39,6 +39,7 @@
         merge on a key, a row no longer produced (say, a user later marked
         as test) disappears too. -#}
     {%- if is_incremental() -%}
+        {{ activity_metrics.set_rebuild_start() }}
         {{ activity_metrics.delete_rows(this, [
             date_column ~ ' >= ' ~ activity_metrics.rebuilt_from(period_type)]) }}
     {%- endif -%}

@@ -33,6 +33,7 @@
             {%- if not loop.last %} or{% endif %}
         {%- endfor %}
         {%- endset -%}
+        {{ activity_metrics.set_rebuild_start() }}
         {{ activity_metrics.delete_rows(this, [condition]) }}
     {%- endif -%}
 {% endmacro %}

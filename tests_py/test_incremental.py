@@ -502,3 +502,4 @@ def test_nightly_runs_equal_full_rebuild(make_warehouse, target):
     )
     incremental.build(end, full_refresh=True)
     assert {name: revisions_ledger(incremental, name) for name in LEDGERS} == before
+    assert snapshot(incremental) == snapshot(rebuilt)  # and rebuilds every day

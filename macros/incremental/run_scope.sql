@@ -73,13 +73,52 @@
 {%- endmacro %}
 
 {% macro rebuild_start(model_name=none) -%}
-    {#- A scalar subquery: the first day a model of the series recomputes
-        tonight (int_run_rebuild_starts; null: every day). -#}
+    {#- A scalar expression: the first day a model of the series recomputes
+        tonight (int_run_rebuild_starts), null when it is built in full (its
+        first run, a full refresh, or no state). model_name defaults to the
+        model being compiled; an ephemeral half of a model passes its name. -#}
+    {%- set scope = ref('int_run_rebuild_starts') -%}
+    {%- set incremental = is_incremental() if model_name is none
+        else (not flags.FULL_REFRESH
+            and activity_metrics.stored_relation(model_name) is not none) -%}
+    {%- if incremental -%}
+    {{ adapter.dispatch('rebuild_start_value', 'activity_metrics')(
+        scope, model_name or this.identifier) }}
+    {%- else -%}
+    cast(null as date)
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__rebuild_start_value(scope, model_name) -%}
     (
         select rebuild_starts.rebuild_start
-        from {{ ref('int_run_rebuild_starts') }} as rebuild_starts
-        where rebuild_starts.model_name = '{{ model_name or this.identifier }}'
+        from {{ scope }} as rebuild_starts
+        where rebuild_starts.model_name = '{{ model_name }}'
     )
+{%- endmacro %}
+
+{% macro duckdb__rebuild_start_value(scope, model_name) -%}
+    {#- DuckDB pushes a filter on a constant into the scans (its zone maps skip
+        the old row groups) but not one on a scalar subquery: the sweep's read
+        of the recent user-days took 1.6 s instead of 0.47 s at size M
+        (measured on its compiled SQL, same result). A session variable, set
+        by the model's pre-hook (set_rebuild_start), is a constant when the
+        query is planned. -#}
+    cast(getvariable('activity_rebuild_start__{{ model_name }}') as date)
+{%- endmacro %}
+
+{% macro set_rebuild_start() %}
+    {#- Pre-hook part of the series models: on DuckDB, the session variable
+        that rebuild_start reads (nothing elsewhere). -#}
+    {{- return(adapter.dispatch('set_rebuild_start', 'activity_metrics')()) -}}
+{% endmacro %}
+
+{% macro default__set_rebuild_start() %}{% endmacro %}
+
+{% macro duckdb__set_rebuild_start() -%}
+    set variable activity_rebuild_start__{{ this.identifier }} = {{
+        activity_metrics.default__rebuild_start_value(
+            ref('int_run_rebuild_starts'), this.identifier) }};
 {%- endmacro %}
 
 {% macro fact_events_loaded_through() -%}

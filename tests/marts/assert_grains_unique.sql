@@ -47,7 +47,7 @@ with
             {{ columns | join(',\n            ') }}
         having count(*) > 1
             {%- for column in columns %}
-            or {{ column }} is null
+                or {{ column }} is null
             {%- endfor %}
 
     ),

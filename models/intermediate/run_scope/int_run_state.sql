@@ -7,8 +7,8 @@
     incremental model reads its own row here, in SQL, to decide what it
     rewrites; none runs a query while it compiles. Built before any of them
     writes (each refs it), so a model's delete and its insert see the same
-    state. A model never built, dropped or empty has null stamps: it is
-    rebuilt in full. Read from the rows themselves, so a killed run leaves
+    state. A model never built, dropped or empty has null stamps (and every
+    model on a full refresh): it is rebuilt in full. Read from the rows themselves, so a killed run leaves
     nothing to repair: its rows and stamps commit together or not at all,
     and an older stamp only makes the next run redo more, never less.
 #}
@@ -22,7 +22,9 @@
 with
 
 {% for model in activity_metrics.stateful_models() %}
-    {%- set stored = activity_metrics.stored_relation(model.name) %}
+    {#- a full refresh rebuilds every model it selects: no state -#}
+    {%- set stored = none if flags.FULL_REFRESH
+        else activity_metrics.stored_relation(model.name) %}
     {{ model.name }}_state as (
 
         {% if stored is not none -%}
