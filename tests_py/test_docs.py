@@ -544,6 +544,20 @@ def test_docs_site_renders_metric_definitions(docs_warehouse):
             # searching "wau" lists the published metric before the slow reference one
             page.fill("#search", "wau")
             page.locator(".search-result").first.wait_for(timeout=30_000)
+            # the site lists the first 20 matches (in the manifest's order), sorted by weight
+            # (name, tags, description, code, columns); its "Show N more" link sets show_all
+            # on a child scope in this dbt-docs build, so nothing happens: set it on the
+            # results' scope, as the link means to, and compare the order of every match
+            page.evaluate(
+                "() => { const s = angular.element(document.querySelector('.search-result'))"
+                ".scope(); let c = s;"
+                " while (c && !Object.prototype.hasOwnProperty.call(c, 'show_all')) {"
+                " c = c.$parent; }"
+                " (c || s).show_all = true; s.$apply(); }"
+            )
+            page.wait_for_function(
+                "document.querySelectorAll('.search-result h4').length > 20", timeout=30_000
+            )
             found = [title.strip() for title in page.locator(".search-result h4").all_inner_texts()]
             # (a result's title is the metric's label and its kind)
             published = "WAU (weekly active users, rolling 7 days) metric"
