@@ -113,6 +113,12 @@
         'activity__coverage_min_users_per_day': ['whole number', 0],
         'activity__closed_after_days': ['whole number', 0],
         'activity__restatement_threshold_pct': ['percent', none],
+        'activity__anomaly_detection_days': ['whole number', 1],
+        'activity__anomaly_training_weeks': ['whole number', 3],
+        'activity__anomaly_min_training_weeks': ['whole number', 3],
+        'activity__anomaly_sensitivity': ['positive number', none],
+        'activity__anomaly_min_change_pct': ['percent', none],
+        'activity__anomaly_min_expected': ['whole number', 0],
         'activity__postgres_work_mem': ['memory size', none],
         'activity__source_schema': ['identifier', none],
     }) -}}
@@ -130,6 +136,7 @@
         {#- parse time: a harmless stand-in of the right kind -#}
         {%- set kind, minimum = activity_metrics.var_rules()[name] -%}
         {{- return({'whole number': minimum, 'share': 1, 'percent': 1, 'memory size': '64MB',
+            'positive number': 1,
             'identifier': 'not_a_valid_var'}[kind]) -}}
     {%- endif -%}
     {%- if name == 'activity__source_schema' -%}
@@ -159,6 +166,9 @@
         {%- set ok = value is number and value is not boolean
             and value >= 0 and value <= 100 -%}
         {%- set expected = 'a number from 0 to 100 (0.5 is half a percent)' -%}
+    {%- elif kind == 'positive number' -%}
+        {%- set ok = value is number and value is not boolean and value > 0 -%}
+        {%- set expected = 'a number above 0 (4 or 3.5)' -%}
     {%- elif kind == 'memory size' -%}
         {%- set ok = value is string and modules.re.match(
             '^[0-9]{1,9}(kB|MB|GB)$', value) is not none -%}

@@ -112,6 +112,7 @@ def test_verdicts_read_test_roles(docs_warehouse):
         "unclassified_types": {"no_unclassified_event_types"},
         "reconciliation": {"assert_activity_events_match_raw_tables"},
         "restatement": {"warn_closed_days_restated"},
+        "anomaly": {"warn_activity_anomalies"},
     }
 
 

@@ -3,6 +3,7 @@
 from .api import (
     get_active_users,
     get_activity_metrics,
+    get_anomalies,
     get_engagement,
     get_growth_accounting,
     get_retention_cohorts,
@@ -14,6 +15,7 @@ from .api import (
 __all__ = [
     "get_active_users",
     "get_activity_metrics",
+    "get_anomalies",
     "get_engagement",
     "get_growth_accounting",
     "get_retention_cohorts",

@@ -312,6 +312,19 @@ def get_revisions(since: dt.date | None = None, target: str | Settings | None = 
     )
 
 
+def get_anomalies(under_test_only: bool = True, target: str | Settings | None = None) -> list[dict]:
+    """The flagged days of mon_activity_anomalies (a monitored series outside its
+    expected range), oldest first: only the days under test (the last
+    activity__anomaly_detection_days, what the nightly's warn test judges) unless
+    `under_test_only` is false (every flagged day of the history, as the monitoring
+    dashboard marks them)."""
+    settings = _settings(target)
+    where = "where is_anomaly" + (" and is_under_test" if under_test_only else "")
+    return read_relation(
+        settings, "mon_activity_anomalies", f"{where} order by date_day, monitor_name, series_name"
+    )
+
+
 def get_engagement(as_of: dt.date | None = None, target: str | Settings | None = None) -> dict:
     """How many days people are active (CONTRACT section 6) on a day (default: the
     warehouse's as-of date): the power-user curve, {"curve": {7: [users active on

@@ -357,6 +357,7 @@ def cmd_validate(args, settings: Settings) -> int:
                         ],
                         "coverage": [_floats(check) for check in checks],
                         "unclassified_event_types": _unclassified_event_types(settings),
+                        "anomalies": [_floats(row) for row in api.get_anomalies(True, settings)],
                     }
                 ),
                 indent=2,
@@ -380,6 +381,8 @@ def cmd_validate(args, settings: Settings) -> int:
             _print_unclassified(settings, indent="         ")
         if validation.role(r) == "restatement":
             _print_restatements(settings, indent="         ")
+        if validation.role(r) == "anomaly":
+            _print_anomalies(settings, indent="         ")
     for r in failed:
         if validation.role(r) == "reconciliation":
             _print_unseen_rows(settings, r.get("compiled_code") or "")
@@ -562,6 +565,8 @@ def _summarise(results: list[dict], seconds: float, settings: Settings | None = 
         elif roles.get(r["unique_id"]) == "restatement" and settings is not None:
             _print_restatements(settings, indent="    ")
             print("    see them all: activity-metrics revisions")
+        elif roles.get(r["unique_id"]) == "anomaly" and settings is not None:
+            _print_anomalies(settings, indent="    ")
         elif r["unique_id"].startswith("test."):
             descriptions = descriptions if descriptions is not None else _test_descriptions()
             what = " ".join(descriptions.get(r["unique_id"], "").split())
@@ -811,12 +816,63 @@ def _print_restatements(settings: Settings, indent: str) -> None:
         print(f"{indent}... and {len(rows) - 10} more: activity-metrics revisions")
 
 
+MONITORS = {
+    "source_counted_rows": "counted rows of",
+    "source_loaded_rows": "loaded rows of",
+    "dau": "DAU of",
+    "dau_by_activity_category": "DAU of category",
+}
+
+
+def _print_anomalies(settings: Settings, indent: str) -> None:
+    """The flagged days under test, one line per series: its days, and each day's
+    value against its expected range."""
+    by_series: dict[tuple[str, str], list[dict]] = {}
+    for row in api.get_anomalies(True, settings):
+        by_series.setdefault((row["monitor_name"], row["series_name"]), []).append(row)
+    for (monitor, series), rows in by_series.items():
+        days = ", ".join(
+            f"{r['date_day']} {r['observed']:,} (expected {r['expected']:,.0f}, range "
+            f"{r['lower_bound']:,.0f} to {r['upper_bound']:,.0f})"
+            for r in rows
+        )
+        name = "all users" if monitor == "dau" else series
+        print(f"{indent}{MONITORS.get(monitor, monitor)} {name}: {days}")
+
+
 def _print_histogram(users: list[int], width: int = 40) -> None:
     """One line per k: a bar scaled to the largest bin, and the count."""
     top = max(users) or 1
     for k, count in enumerate(users, start=1):
         bar = "█" * round(count / top * width)
         print(f"  {k:>3} {bar:<{width}} {count:>9,}")
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text!r}") from None
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from .report import read_pack, render_markdown
+    from .report_html import render_html
+
+    pack = read_pack(settings, args.month)
+    page = render_html(pack) if args.format == "html" else render_markdown(pack)
+    path = args.output or f"board-pack-{pack.month:%Y-%m}.{args.format}"
+    if path == "-":
+        sys.stdout.write(page)
+        return 0
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    state = "complete" if pack.is_complete else f"incomplete, through {pack.as_of}"
+    print(
+        f"wrote {path}: {pack.month:%B %Y} ({state}), {len(pack.revisions)} revisions since "
+        f"the previous pack, {len(pack.anomalies)} anomalies under test"
+    )
+    return 0
 
 
 def cmd_cohorts(args, settings: Settings) -> int:
@@ -1079,6 +1135,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cohorts.add_argument("--json", action="store_true", help=json_help)
     cohorts.set_defaults(func=cmd_cohorts)
+
+    report = _command(
+        sub,
+        "report",
+        "the board pack: one self-contained page of a month's figures",
+        "DAU, WAU, MAU and stickiness over 12 months, the month's growth accounting and\n"
+        "quick ratio, the retention triangle, coverage and anomaly status, every revision\n"
+        "since the previous pack, a footnote per definition. HTML with its charts inline\n"
+        "(no script, style or font from elsewhere: it opens from an email attachment), or\n"
+        "Markdown. Default month: the last complete one; the current month is marked\n"
+        "incomplete.",
+        ["report", "report --month 2026-10 --output october.html", "report --format md --output -"],
+        parents=[common],
+    )
+    report.add_argument(
+        "--month", type=_month, default=None, metavar="YYYY-MM", help="default: the last complete"
+    )
+    report.add_argument(
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="default: board-pack-YYYY-MM.<format>; - for stdout",
+    )
+    report.add_argument("--format", choices=("html", "md"), default="html")
+    report.set_defaults(func=cmd_report)
 
     build = _command(
         sub,

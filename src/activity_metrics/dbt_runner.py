@@ -147,7 +147,7 @@ def read_run_results(since: float | None = None) -> list[dict]:
 # fails validate), unclassified_types (touch types nobody classified yet: a notice),
 # reconciliation (raw rows vs stored events: names the days a backfill repairs),
 # restatement (closed days whose published figures moved: a notice naming the days).
-TEST_ROLES = ("coverage", "unclassified_types", "reconciliation", "restatement")
+TEST_ROLES = ("coverage", "unclassified_types", "reconciliation", "restatement", "anomaly")
 
 
 def read_test_roles(manifest_path: str | None = None) -> dict[str, str]:

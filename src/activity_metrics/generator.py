@@ -581,6 +581,37 @@ def arrived_by(tables: dict[str, Table], cutoff_us: int, delay_us=None) -> dict[
     return out
 
 
+FEED_FAULTS = ("stopped", "tripled", "delivered_twice")
+
+
+def with_feed_fault(
+    tables: dict[str, Table], table: str, fault: str, first_day: dt.date, days: int = 1
+) -> dict[str, Table]:
+    """The raw tables with one broken feed (what the anomaly alerts must name), on the
+    UTC days first_day .. first_day + days - 1 of one activity table: `stopped` (the
+    replica stalled: those days' rows never arrive), `tripled` (a spike: each of those
+    days' rows twice more, with new ids) or `delivered_twice` (the replica applied those
+    days again: every row a second time, with the same id)."""
+    if fault not in FEED_FAULTS:
+        raise ValueError(f"fault must be one of {', '.join(FEED_FAULTS)}, not {fault!r}")
+    ts_col = ACTIVITY_TABLES[table][1]
+    rows = tables[table]
+    start = _day_us(first_day)
+    hit = (rows[ts_col][0] >= start) & (rows[ts_col][0] < start + days * US_PER_DAY)
+    if fault == "stopped":
+        keep = ~hit
+        out = {col: (v[keep], None if m is None else m[keep]) for col, (v, m) in rows.items()}
+    else:
+        copies = 2 if fault == "tripled" else 1
+        index = np.concatenate([np.arange(hit.size), np.tile(np.flatnonzero(hit), copies)])
+        out = {col: (v[index], None if m is None else m[index]) for col, (v, m) in rows.items()}
+        if fault == "tripled":
+            ids = out["id"][0].copy()
+            ids[hit.size :] = rows["id"][0].max() + 1 + np.arange(ids.size - hit.size)
+            out["id"] = (ids, None)
+    return {**tables, table: out}
+
+
 def _mask(column: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
     values, mask = column
     return np.zeros(values.size, dtype=bool) if mask is None else mask

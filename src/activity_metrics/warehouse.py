@@ -131,6 +131,8 @@ class Settings:
                     return [d[0] for d in cur.description], cur.fetchall()
             except duckdb.CatalogException as exc:
                 raise WarehouseError(_not_built(exc)) from exc
+            except duckdb.BinderException as exc:  # built by an older version
+                raise WarehouseError(_built_by_another_version(exc)) from exc
             except duckdb.IOException as exc:  # a build holds the file for writing
                 raise WarehouseError(
                     f"cannot open {self.duckdb_path} ({str(exc).splitlines()[0][:160]}): "
@@ -145,8 +147,17 @@ class Settings:
                 return [d[0] for d in cur.description], cur.fetchall()
         except psycopg2.errors.UndefinedTable as exc:
             raise WarehouseError(_not_built(exc)) from exc
+        except psycopg2.errors.UndefinedColumn as exc:
+            raise WarehouseError(_built_by_another_version(exc)) from exc
         finally:
             conn.close()
+
+
+def _built_by_another_version(exc: Exception) -> str:
+    return (
+        f"the warehouse's tables lack what this version reads "
+        f"({str(exc).splitlines()[0][:160]}): run `activity-metrics build` to rebuild them"
+    )
 
 
 @contextlib.contextmanager

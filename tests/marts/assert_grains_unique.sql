@@ -26,6 +26,7 @@
     ('mon_unclassified_event_types', ['event_type']),
     ('mon_raw_rows_by_status', ['source_name', 'row_status']),
     ('mon_restatements', ['date_day', 'revision']),
+    ('mon_activity_anomalies', ['monitor_name', 'series_name', 'date_day']),
     ('metricflow_time_spine', ['date_day']),
 ] %}
 
