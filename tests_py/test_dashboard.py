@@ -94,6 +94,16 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     warehouse = make_warehouse("postgres", "superset")
     warehouse.load(small_dataset(8, 300, 60, END))
     warehouse.build(END)
+    # a user flagged as a test account afterwards: the next build revises the days they
+    # were active on (the series dashboard lists them, first reported and now)
+    ((flagged_user,),) = warehouse.query(
+        f"select min(user_id) from {warehouse.schema}.fct_user_days "
+        f"where activity_date = date '{END - dt.timedelta(days=5)}'"
+    )
+    warehouse.execute(
+        f"update {warehouse.raw_schema}.users set is_test = true where id = {flagged_user}"
+    )
+    warehouse.build(END)
     monkeypatch.setenv("ACTIVITY_POSTGRES_SCHEMA", warehouse.schema)
     home = str(tmp_path / "superset_home")
 
@@ -105,7 +115,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
     manage.import_bundle(home, "postgres")
     first = metadata_counts(home)
     manage.import_bundle(home, "postgres")  # idempotent: no duplicates
-    assert metadata_counts(home) == first == {"dbs": 1, "tables": 13, "slices": 29, "dashboards": 6}
+    assert metadata_counts(home) == first == {"dbs": 1, "tables": 15, "slices": 32, "dashboards": 6}
     # what `make dashboard` prints: every dashboard of the bundle, the ones visited here
     assert {slug for slug, _ in manage.dashboards()} == set(DASHBOARDS)
 
@@ -201,6 +211,9 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
                     }
                 if slug == "activity-series":
                     assert series_first_day(drawn) == first_day
+                    assert_revisions_drawn(warehouse, drawn)
+                if slug == "activity-monitoring":
+                    assert_anomalies_drawn(warehouse, drawn)
                 if slug == "activity-growth":
                     assert_growth_drawn(warehouse, drawn)
                 if slug == "activity-breakdowns":
@@ -372,6 +385,60 @@ def assert_engagement_drawn(warehouse, drawn):
         for name, ks in buckets.items()
     }
     assert shown == expected
+
+
+def as_day(value) -> dt.date:
+    return (
+        epoch_ms_day(value) if isinstance(value, int | float) else dt.date.fromisoformat(value[:10])
+    )
+
+
+def assert_revisions_drawn(warehouse, drawn):
+    """The revised-days table received every revision of mon_restatements, each with
+    "first reported N, now M"."""
+    (rows,) = [rows for f, rows in drawn if "revision_note" in f.get("all_columns", [])]
+    expected = {
+        (day, revision): f"first reported {first:,}, now {now:,}"
+        for day, revision, first, now in warehouse.query(
+            "select date_day, revision, first_reported_dau, dau_after "
+            f"from {warehouse.schema}.mon_restatements"
+        )
+    }
+    assert expected  # the flagged user's days were revised
+    assert {(as_day(r["date_day"]), r["revision"]): r["revision_note"] for r in rows} == expected
+
+
+def assert_anomalies_drawn(warehouse, drawn):
+    """The anomaly table received the mart's days under test, flagged first; the DAU
+    chart received the mart's observed and expected DAU of the date range."""
+    (rows,) = [rows for f, rows in drawn if "lower_bound" in f.get("all_columns", [])]
+    expected = warehouse.query(
+        "select monitor_name, series_name, date_day, observed, is_anomaly "
+        f"from {warehouse.schema}.mon_activity_anomalies where is_under_test"
+    )
+    assert expected
+    shown = {
+        (r["monitor_name"], r["series_name"], as_day(r["date_day"])): (
+            r["observed"],
+            r["is_anomaly"],
+        )
+        for r in rows
+    }
+    assert shown == {(m, s, d): (o, a) for m, s, d, o, a in expected}
+    assert [r["is_anomaly"] for r in rows] == sorted((r["is_anomaly"] for r in rows), reverse=True)
+    line = {  # a mixed chart's two queries arrive as two results of one request
+        as_day(r["date_day"]): r["observed"]
+        for f, rows in drawn
+        if "observed" in f.get("metrics", [])
+        for r in rows
+        if "observed" in r
+    }
+    dau = warehouse.query(
+        "select date_day, observed from "
+        f"{warehouse.schema}.mon_activity_anomalies where monitor_name = 'dau' "
+        f"and date_day >= '{RANGE_START}'"
+    )
+    assert line == dict(dau)
 
 
 def segments_drawn(drawn) -> dict:
