@@ -524,13 +524,7 @@ def touch_last_activity(
     if problem:
         log.error("touch_last_activity refused: %s", problem)
         return False
-    now = dt.datetime.now(dt.UTC)
-    ts = ts or now
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=dt.UTC)
-    if ts > now + FUTURE_TOLERANCE:
-        log.warning("touch_last_activity: ts %s is in the future; recorded at %s", ts, now)
-        ts = now
+    ts = _touch_time(ts)
     key = (schema, user_id)
     cached = _recent_touches.get(key)
     if not force and cached is not None and cached <= ts < cached + COOLDOWN:
@@ -560,6 +554,19 @@ def touch_last_activity(
     if moved or force:
         _recent_touches[key] = ts
     return moved or force
+
+
+def _touch_time(ts: dt.datetime | None) -> dt.datetime:
+    """The touch's time in UTC: now when not given, naive meaning UTC, a time more than a
+    minute in the future (a wrong client clock) clamped to now, with a warning."""
+    now = dt.datetime.now(dt.UTC)
+    ts = ts or now
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.UTC)
+    if ts > now + FUTURE_TOLERANCE:
+        log.warning("touch_last_activity: ts %s is in the future; recorded at %s", ts, now)
+        ts = now
+    return ts
 
 
 def _bad_touch_argument(user_id, ts, event_type, schema) -> str | None:

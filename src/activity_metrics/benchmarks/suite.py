@@ -89,82 +89,104 @@ NOT_RUN = "not run"
 
 
 def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, parts=PARTS) -> dict:
-    users, days = SIZES[size]
-    end = dt.date(2026, 6, 30)
-    results: dict[str, Timing] = {}
-    notes: list[str] = []  # what the tables cannot say (a contender that failed)
+    return EngineBench(target, size, runs, seed, timeout, parts).run()
 
-    def timed(name: str, step):
+
+class EngineBench:
+    """One engine at one size: the dataset and its histories loaded once, then each part
+    of `parts` in turn (a method each), the timings in `results`."""
+
+    def __init__(self, target: str, size: str, runs: int, seed: int, timeout: float, parts):
+        self.target, self.size, self.runs, self.seed = target, size, runs, seed
+        self.timeout, self.parts = timeout, parts
+        self.users, self.days = SIZES[size]
+        self.end = dt.date(2026, 6, 30)
+        self.results: dict[str, Timing] = {}
+        self.notes: list[str] = []  # what the tables cannot say (a contender that failed)
+
+    def timed(self, name: str, step) -> None:
         seconds, peak = step()
-        timing = results.setdefault(name, Timing())
+        timing = self.results.setdefault(name, Timing())
         timing.seconds.append(seconds)
         timing.peak_mb.append(peak)
-        print(f"  [{target} {size}] {name}: {seconds:.3f} s", flush=True)
+        print(f"  [{self.target} {self.size}] {name}: {seconds:.3f} s", flush=True)
 
-    def record(name: str, seconds: float):
-        timed(name, lambda: (seconds, float("nan")))
+    def record(self, name: str, seconds: float) -> None:
+        self.timed(name, lambda: (seconds, float("nan")))
 
-    # one dataset, the longest history; the shorter histories are its last days, so
-    # every history has the same daily volume at its end. The last `runs` days are
-    # held back: each nightly run appends one of them, as the app would
-    started = time.perf_counter()
-    tables = generate(GeneratorConfig(users=users, days=days, seed=seed, end_date=end))
-    # PostgreSQL also measures the nightly run with an index on every activity
-    # timestamp (an app rarely has one; the nightly reads follow the primary key)
-    held_back = runs * (2 if target == "postgres" else 1) if "nightly" in parts else 0
-    first_new_day = end - dt.timedelta(days=held_back - 1)
-    as_of = first_new_day - dt.timedelta(days=1)
-    histories = {}
-    for label, history_days in zip(HISTORY_LABELS, (days // 4, days // 2, days), strict=True):
-        if label != HISTORY_LABELS[-1] and "nightly" not in parts:
-            continue  # only the nightly part compares histories
-        if size == "XS" and label not in (HISTORY_LABELS[0], HISTORY_LABELS[-1]):
-            continue  # the smoke size needs the two ends of the ratio only
-        warehouse = BenchWarehouse(target, f"{size.lower()}_{label}")
-        first_day = end - dt.timedelta(days=history_days - 1)
-        sliced = history_slice(tables, first_day, before_day=first_new_day)
-        rows = sum(t["id"][0].size for t in sliced.values())
-        warehouse.load(sliced)
-        print(
-            f"[{target} {size}] {label} ({history_days} days): {rows:,} raw rows loaded in "
-            f"{time.perf_counter() - started:.1f} s",
-            flush=True,
+    def timed_out(self, name: str) -> bool:
+        """A contender that timed out once: a lower bound, not worth repeating."""
+        return self.results.get(name, Timing([0.0])).seconds[-1] == float("inf")
+
+    def load_histories(self) -> None:
+        """One dataset, the longest history; the shorter histories are its last days, so
+        every history has the same daily volume at its end. The last `runs` days are held
+        back: each nightly run appends one of them, as the app would."""
+        started = time.perf_counter()
+        self.tables = generate(
+            GeneratorConfig(users=self.users, days=self.days, seed=self.seed, end_date=self.end)
         )
-        warehouse.dbt(["seed"], as_of)
-        histories[label] = (warehouse, rows, first_day)
-    big, big_rows, big_first = histories[HISTORY_LABELS[-1]]
-
-    # 1. full build vs the floor, alternating
-    for _ in range(runs):
-        timed("full build", lambda: big.dbt(["build", "--full-refresh"], as_of))
-        if "growth" in parts:  # the growth models' share of that same build
-            growth = seconds_in_last_build(big)
-            record("growth models inside the full build", growth)
-            record(
-                "full build without the growth models", results["full build"].seconds[-1] - growth
+        # PostgreSQL also measures the nightly run with an index on every activity
+        # timestamp (an app rarely has one; the nightly reads follow the primary key)
+        nightly = "nightly" in self.parts
+        self.held_back = self.runs * (2 if self.target == "postgres" else 1) if nightly else 0
+        self.first_new_day = self.end - dt.timedelta(days=self.held_back - 1)
+        self.as_of = self.first_new_day - dt.timedelta(days=1)
+        self.histories = {}
+        lengths = (self.days // 4, self.days // 2, self.days)
+        for label, history_days in zip(HISTORY_LABELS, lengths, strict=True):
+            if label != HISTORY_LABELS[-1] and not nightly:
+                continue  # only the nightly part compares histories
+            if self.size == "XS" and label not in (HISTORY_LABELS[0], HISTORY_LABELS[-1]):
+                continue  # the smoke size needs the two ends of the ratio only
+            warehouse = BenchWarehouse(self.target, f"{self.size.lower()}_{label}")
+            first_day = self.end - dt.timedelta(days=history_days - 1)
+            sliced = history_slice(self.tables, first_day, before_day=self.first_new_day)
+            rows = sum(t["id"][0].size for t in sliced.values())
+            warehouse.load(sliced)
+            print(
+                f"[{self.target} {self.size}] {label} ({history_days} days): {rows:,} raw rows "
+                f"loaded in {time.perf_counter() - started:.1f} s",
+                flush=True,
             )
-        if "segments" in parts:  # the breakdown and engagement marts' share
-            engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
-            record("breakdown and engagement marts inside the full build", engagement)
-            record(
-                "full build without the breakdown and engagement marts",
-                results["full build"].seconds[-1] - engagement,
-            )
-        timed("floor", lambda: big.sql(floor_sql(big.raw_schema, as_of)))
-    (user_days,) = big.one_row(f"select count(*) from {big.schema}.fct_user_days")
+            warehouse.dbt(["seed"], self.as_of)
+            self.histories[label] = (warehouse, rows, first_day)
+        self.big, self.big_rows, self.big_first = self.histories[HISTORY_LABELS[-1]]
 
-    # None: not compared (a contender timed out); NOT_RUN: the part was not asked for
-    rolling_equal = growth_equal = mau_equal = snapshot_equal = segments_equal = NOT_RUN
-    if "rolling" in parts:
-        # 2. the sweep vs MetricFlow's spine join on the same user-day table
+    def full_builds(self) -> None:
+        """1. The full build vs the floor, alternating; the growth models' and the
+        breakdown marts' shares of that same build."""
+        big, results = self.big, self.results
+        for _ in range(self.runs):
+            self.timed("full build", lambda: big.dbt(["build", "--full-refresh"], self.as_of))
+            if "growth" in self.parts:
+                growth = seconds_in_last_build(big)
+                self.record("growth models inside the full build", growth)
+                self.record(
+                    "full build without the growth models",
+                    results["full build"].seconds[-1] - growth,
+                )
+            if "segments" in self.parts:
+                engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
+                self.record("breakdown and engagement marts inside the full build", engagement)
+                self.record(
+                    "full build without the breakdown and engagement marts",
+                    results["full build"].seconds[-1] - engagement,
+                )
+            self.timed("floor", lambda: big.sql(floor_sql(big.raw_schema, self.as_of)))
+
+    def rolling(self):
+        """2. The sweep vs MetricFlow's spine join on the same user-day table (on Spark,
+        which MetricFlow lacks, the same spine join written by hand)."""
+        big, as_of = self.big, self.as_of
         (first_day,) = big.one_row(f"select min(date_day) from {big.schema}.fct_active_users_daily")
         # the one sweep (every partition: the total, the methods, the segments) as the
         # nightly's full build runs it, read for the total
         sweep = compiled_model_sql(big, "intermediate/activity/int_rolling_actives_daily", as_of)
-        # MetricFlow has no Spark engine: there, the same spine join written by hand
+        by_hand = self.target == "spark"
         spine = (
             spine_join_sql(big.schema, first_day, as_of)
-            if target == "spark"
+            if by_hand
             else metricflow_spine_sql(big, first_day, as_of)
         )
         sweep_q = (
@@ -172,17 +194,13 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
         )
         spine_q = f"select metric_time__day, wau_cumulative, mau_cumulative from ({spine}) as spine"
         spine_rows = None
-        spine_name = (
-            "rolling: spine join (by hand)"
-            if target == "spark"
-            else "rolling: MetricFlow spine join"
-        )
-        for _ in range(runs):
-            timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
+        spine_name = f"rolling: {'spine join (by hand)' if by_hand else 'MetricFlow spine join'}"
+        for _ in range(self.runs):
+            self.timed("rolling: sweep (ours)", lambda: big.sql(sweep_q))
             sweep_rows = result_rows(big.last_output)
-            if results.get(spine_name, Timing([0.0])).seconds[-1] == float("inf"):
-                continue  # timed out once: a lower bound, not worth repeating
-            timed(spine_name, lambda: big.sql(spine_q, timeout))
+            if self.timed_out(spine_name):
+                continue
+            self.timed(spine_name, lambda: big.sql(spine_q, self.timeout))
             if big.last_output:
                 spine_rows = result_rows(big.last_output)
 
@@ -191,132 +209,154 @@ def bench_engine(target: str, size: str, runs: int, seed: int, timeout: float, p
             by_day = {str(r[0])[:10]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
             return {day: counts for day, counts in by_day.items() if counts != (0, 0)}
 
-        rolling_equal = (
-            None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
-        )
+        return None if spine_rows is None else normalise(sweep_rows) == normalise(spine_rows)
 
-    if "segments" in parts:
-        segments_equal = bench_segments(big, target, as_of, runs, timeout, timed, results, notes)
-
-    # 5. growth accounting: the model's query vs every user crossed with every period
-    if "growth" in parts:
-        growth_sql = compiled_model_sql(big, "marts/growth/fct_growth_accounting", as_of)
+    def growth(self):
+        """5. Growth accounting: the model's query vs every user crossed with every period."""
+        big = self.big
+        growth_sql = compiled_model_sql(big, "marts/growth/fct_growth_accounting", self.as_of)
         growth_q = (
             "select period_type, period_start, active_users, new_users, retained_users, "
             f"resurrected_users, churned_users from ({growth_sql}) as growth"
         )
-        naive_growth_q = naive_growth_sql(big.schema, as_of)
-        naive_growth_rows = growth_equal = None
-        for _ in range(runs):
-            timed("growth accounting (ours)", lambda: big.sql(growth_q))
+        naive_growth_q = naive_growth_sql(big.schema, self.as_of)
+        naive_rows = None
+        naive_name = "growth accounting: naive users x periods"
+        for _ in range(self.runs):
+            self.timed("growth accounting (ours)", lambda: big.sql(growth_q))
             growth_rows = result_rows(big.last_output)
-            naive_name = "growth accounting: naive users x periods"
-            if results.get(naive_name, Timing([0.0])).seconds[-1] == float("inf"):
+            if self.timed_out(naive_name):
                 continue
-            timed(naive_name, lambda: big.sql(naive_growth_q, timeout))
+            self.timed(naive_name, lambda: big.sql(naive_growth_q, self.timeout))
             if big.last_output:
-                naive_growth_rows = result_rows(big.last_output)
-        if naive_growth_rows is not None:
-            naive = {
-                (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in naive_growth_rows
-            }
-            ours = {
-                (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:])
-                for r in growth_rows
-                if int(r[2])
-            }
-            growth_equal = naive == ours
+                naive_rows = result_rows(big.last_output)
+        if naive_rows is None:
+            return None
+        naive = {(r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in naive_rows}
+        ours = {
+            (r[0], str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in growth_rows if int(r[2])
+        }
+        return naive == ours
 
-    if "nightly" in parts:
-        # 3. the nightly run: append one day of rows, `dbt build` (the default selector),
-        # alternating the histories; beside it, the naive MAU series on the same data
-        for warehouse, _, _ in histories.values():
+    def nightly_run(self, run: int) -> None:
+        """One night: append the day's rows to every history and `dbt build` (the default
+        selector), alternating the histories; where the time went; then the same night
+        with nothing new (a re-run), and with the date as --vars (a full parse)."""
+        big = self.big
+        new_day = self.first_new_day + dt.timedelta(days=run)
+        appended = history_slice(self.tables, new_day, on_day=new_day)
+        for label, (warehouse, _, _) in self.histories.items():
+            warehouse.load(appended, append=True)
+            name = f"nightly, {label} history"
+            self.timed(name, lambda w=warehouse, d=new_day: w.dbt(["build"], d))
+            if warehouse is big:
+                wall = self.results[name].seconds[-1]
+                for part, seconds in dbt_run_breakdown(big, wall).items():
+                    self.record(f"{name}: {part}", seconds)
+                engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
+                self.record("breakdown and engagement marts inside the nightly", engagement)
+                self.record("nightly without the breakdown and engagement marts", wall - engagement)
+        self.timed("nightly, nothing new", lambda: big.dbt(["build"], new_day))
+        self.timed(
+            "nightly, nothing new, date as --vars",
+            lambda: big.dbt_with_vars(["build"], new_day, run),
+        )
+
+    def nightly(self):
+        """3. The nightly run after each appended day, beside the naive MAU series on the
+        same data (checked equal to the published MAU); on PostgreSQL, more nights with
+        an index on every activity timestamp."""
+        big = self.big
+        for warehouse, _, _ in self.histories.values():
             if warehouse is not big:
-                warehouse.dbt(["build", "--full-refresh"], as_of)
-        naive_q = naive_mau_sql(big.raw_schema, big_first, as_of)
-        naive_rows = mau_equal = None
-        for run in range(runs):
-            new_day = first_new_day + dt.timedelta(days=run)
-            appended = history_slice(tables, new_day, on_day=new_day)
-            for label, (warehouse, _, _) in histories.items():
-                warehouse.load(appended, append=True)
-                timed(
-                    f"nightly, {label} history", lambda w=warehouse, d=new_day: w.dbt(["build"], d)
-                )
-                if warehouse is big:  # where the nightly's time went
-                    wall = results[f"nightly, {label} history"].seconds[-1]
-                    for part, seconds in dbt_run_breakdown(big, wall).items():
-                        record(f"nightly, {label} history: {part}", seconds)
-                    engagement = seconds_in_last_build(big, ENGAGEMENT_NODES)
-                    record("breakdown and engagement marts inside the nightly", engagement)
-                    record("nightly without the breakdown and engagement marts", wall - engagement)
-            # the same night again with nothing new (a re-run, a scheduler's retry), and
-            # again with the date as --vars (a different value each time: a full parse)
-            timed("nightly, nothing new", lambda d=new_day: big.dbt(["build"], d))
-            timed(
-                "nightly, nothing new, date as --vars",
-                lambda d=new_day, r=run: big.dbt_with_vars(["build"], d, r),
-            )
-            if results.get("naive MAU series", Timing([0.0])).seconds[-1] != float("inf"):
-                timed("naive MAU series", lambda: big.sql(naive_q, timeout))
+                warehouse.dbt(["build", "--full-refresh"], self.as_of)
+        naive_q = naive_mau_sql(big.raw_schema, self.big_first, self.as_of)
+        naive_rows = None
+        for run in range(self.runs):
+            self.nightly_run(run)
+            if not self.timed_out("naive MAU series"):
+                self.timed("naive MAU series", lambda: big.sql(naive_q, self.timeout))
                 if big.last_output:
                     naive_rows = result_rows(big.last_output)
-        if naive_rows is not None:
-            published = big.query(
-                f"select date_day, mau from {big.schema}.fct_active_users_daily "
-                f"where date_day <= date '{as_of}'"
+        if self.target == "postgres":
+            self.nightly_with_indexes()
+        if naive_rows is None:
+            return None
+        published = big.query(
+            f"select date_day, mau from {big.schema}.fct_active_users_daily "
+            f"where date_day <= date '{self.as_of}'"
+        )
+        return {str(d)[:10]: int(m) for d, m in published if m} == {
+            str(d)[:10]: int(m) for d, m in naive_rows if m
+        }
+
+    def nightly_with_indexes(self) -> None:
+        big = self.big
+        big.execute(
+            ";".join(
+                f"create index if not exists {name}_{ts}_idx on {big.raw_schema}.{name} ({ts})"
+                for name, (_, ts) in ACTIVITY_TABLES.items()
             )
-            mau_equal = {str(d)[:10]: int(m) for d, m in published if m} == {
-                str(d)[:10]: int(m) for d, m in naive_rows if m
-            }
-        if target == "postgres":
-            big.execute(
-                ";".join(
-                    f"create index if not exists {name}_{ts}_idx on {big.raw_schema}.{name} ({ts})"
-                    for name, (_, ts) in ACTIVITY_TABLES.items()
-                )
+        )
+        for run in range(self.runs, self.held_back):
+            new_day = self.first_new_day + dt.timedelta(days=run)
+            big.load(history_slice(self.tables, new_day, on_day=new_day), append=True)
+            self.timed(
+                "nightly, 4y history, timestamp indexes", lambda d=new_day: big.dbt(["build"], d)
             )
-            for run in range(runs, held_back):
-                new_day = first_new_day + dt.timedelta(days=run)
-                big.load(history_slice(tables, new_day, on_day=new_day), append=True)
-                timed(
-                    "nightly, 4y history, timestamp indexes",
-                    lambda d=new_day: big.dbt(["build"], d),
-                )
-    del tables
-    last_day = first_new_day + dt.timedelta(days=held_back - 1)
-    if "snapshot" in parts:
-        # 4. the snapshot vs the union of every table (the app's old method)
-        for _ in range(runs):
-            timed(
+
+    def snapshot(self, last_day: dt.date) -> bool:
+        """4. The snapshot vs the union of every table (the app's old method)."""
+        big = self.big
+        for _ in range(self.runs):
+            self.timed(
                 "snapshot: one line on user_last_activity",
                 lambda: big.sql(snapshot_sql(big.schema, last_day)),
             )
             snapshot_rows = result_rows(big.last_output)
-            timed(
+            self.timed(
                 "snapshot: union of all tables",
                 lambda: big.sql(union_sql(big.raw_schema, last_day)),
             )
             union_rows = result_rows(big.last_output)
-        snapshot_equal = [tuple(int(v) for v in r) for r in snapshot_rows] == [
+        return [tuple(int(v) for v in r) for r in snapshot_rows] == [
             tuple(int(v) for v in r) for r in union_rows
         ]
-    return {
-        "target": target,
-        "size": size,
-        "users": users,
-        "days": days,
-        "raw_rows": big_rows,
-        "user_days": user_days,
-        "results": results,
-        "rolling_equal": rolling_equal,
-        "snapshot_equal": snapshot_equal,
-        "mau_equal": mau_equal,
-        "growth_equal": growth_equal,
-        "segments_equal": segments_equal,
-        "notes": notes,
-        "timeout": timeout,
-    }
+
+    def run(self) -> dict:
+        # None: not compared (a contender timed out); NOT_RUN: the part was not asked for
+        self.load_histories()
+        self.full_builds()
+        (user_days,) = self.big.one_row(f"select count(*) from {self.big.schema}.fct_user_days")
+        equal = dict.fromkeys(("rolling", "growth", "mau", "snapshot", "segments"), NOT_RUN)
+        if "rolling" in self.parts:
+            equal["rolling"] = self.rolling()
+        if "segments" in self.parts:
+            equal["segments"] = bench_segments(
+                self.big, self.target, self.as_of, self.runs, self.timeout, self.timed,
+                self.results, self.notes,
+            )  # fmt: skip
+        if "growth" in self.parts:
+            equal["growth"] = self.growth()
+        if "nightly" in self.parts:
+            equal["mau"] = self.nightly()
+        del self.tables
+        if "snapshot" in self.parts:
+            equal["snapshot"] = self.snapshot(
+                self.first_new_day + dt.timedelta(days=self.held_back - 1)
+            )
+        return {
+            "target": self.target,
+            "size": self.size,
+            "users": self.users,
+            "days": self.days,
+            "raw_rows": self.big_rows,
+            "user_days": user_days,
+            "results": self.results,
+            **{f"{part}_equal": value for part, value in equal.items()},
+            "notes": self.notes,
+            "timeout": self.timeout,
+        }
 
 
 def bench_segments(big, target, as_of, runs, timeout, timed, results, notes):
@@ -490,6 +530,54 @@ TARGETS = (
 )
 
 
+def ratio_lines(outcome: dict) -> list[str]:
+    """A row per target ratio whose two contenders ran: its value, bound and verdict."""
+    results, lines = outcome["results"], []
+    for label, num, den, op, bound, meaning in TARGETS:
+        if num not in results or den not in results:
+            continue  # a part not run (--parts)
+        ratio = results[num].median / results[den].median
+        if ratio == float("inf"):  # the slower contender timed out: a lower bound
+            ratio_floor = outcome["timeout"] / results[den].median
+            met = True if op == ">=" and ratio_floor >= bound else None
+        else:
+            met = ratio >= bound if op == ">=" else ratio <= bound
+        value = f"{ratio:.2f}" if ratio != float("inf") else f"> {timeout_ratio(outcome, num, den)}"
+        lines.append(
+            f"| {label} ({num} / {den}) | {value} | {op} {bound:g} ({meaning}) | "
+            f"{ {True: 'yes', False: '**no**', None: 'unknown (timed out)'}[met] } |"
+        )
+    return lines
+
+
+def sameness_line(outcome: dict) -> str:
+    """Whether each contender computed the project's numbers."""
+    words = {
+        True: "yes",
+        False: "**NO**",
+        None: "not compared (timed out)",
+        NOT_RUN: "not run (--parts)",
+    }
+    same = {
+        key: words[outcome[key]]
+        for key in (
+            "rolling_equal",
+            "snapshot_equal",
+            "mau_equal",
+            "growth_equal",
+            "segments_equal",
+        )
+    }
+    return (
+        f"Same numbers from both rolling methods: {same['rolling_equal']}; "
+        f"snapshot equals the union method: {same['snapshot_equal']}; "
+        f"the naive MAU series equals the published MAU: {same['mau_equal']}; "
+        "naive growth accounting equals fct_growth_accounting: "
+        f"{same['growth_equal']}; the segmented series equals DuckDB's native and "
+        f"MetricFlow's: {same['segments_equal']}."
+    )
+
+
 def render(outcomes: list[dict], runs: int) -> str:
     lines = []
     for outcome in outcomes:
@@ -510,47 +598,12 @@ def render(outcomes: list[dict], runs: int) -> str:
             median = f"{timing.median:.3f}" if timing.median != float("inf") else "> timeout"
             lines.append(f"| {name} | {median} | {', '.join(shown)} | {timing.peak:.0f} |")
         lines += ["", "| ratio | value | target | met |", "|---|---:|---|---|"]
-        for label, num, den, op, bound, meaning in TARGETS:
-            if num not in results or den not in results:
-                continue  # a part not run (--parts)
-            ratio = results[num].median / results[den].median
-            if ratio == float("inf"):  # the slower contender timed out: a lower bound
-                ratio_floor = outcome["timeout"] / results[den].median
-                met = True if op == ">=" and ratio_floor >= bound else None
-            else:
-                met = ratio >= bound if op == ">=" else ratio <= bound
-            value = (
-                f"{ratio:.2f}" if ratio != float("inf") else f"> {timeout_ratio(outcome, num, den)}"
-            )
-            lines.append(
-                f"| {label} ({num} / {den}) | {value} | {op} {bound:g} ({meaning}) | "
-                f"{ {True: 'yes', False: '**no**', None: 'unknown (timed out)'}[met] } |"
-            )
-        same = {
-            key: {
-                True: "yes",
-                False: "**NO**",
-                None: "not compared (timed out)",
-                NOT_RUN: "not run (--parts)",
-            }[outcome[key]]
-            for key in (
-                "rolling_equal",
-                "snapshot_equal",
-                "mau_equal",
-                "growth_equal",
-                "segments_equal",
-            )
-        }
+        lines += ratio_lines(outcome)
         lines += [
             "",
-            f"Same numbers from both rolling methods: {same['rolling_equal']}; "
-            f"snapshot equals the union method: {same['snapshot_equal']}; "
-            f"the naive MAU series equals the published MAU: {same['mau_equal']}; "
-            "naive growth accounting equals fct_growth_accounting: "
-            f"{same['growth_equal']}; the segmented series equals DuckDB's native and "
-            f"MetricFlow's: {same['segments_equal']}.",
+            sameness_line(outcome),
             "",
-            *[f"Note: {note}." for note in outcome.get("notes", [])],
+            *[f"Note: {n}." for n in outcome.get("notes", [])],
         ]
     return "\n".join(lines)
 

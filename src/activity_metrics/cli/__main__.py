@@ -1,0 +1,7 @@
+"""`python -m activity_metrics.cli`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
