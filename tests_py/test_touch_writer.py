@@ -13,7 +13,7 @@ import pytest
 from conftest import postgres_or_skip
 
 from activity_metrics import api
-from activity_metrics.generator import ddl
+from activity_metrics.engines import raw_table_ddl
 
 pytestmark = pytest.mark.postgres
 T0 = dt.datetime(2024, 3, 10, 12, 0, tzinfo=dt.UTC)
@@ -26,8 +26,8 @@ def app_db():
     conn = settings.connect_postgres()
     with conn.cursor() as cur:
         cur.execute(f"create schema {schema}")
-        cur.execute(ddl("users", schema, "postgres"))
-        cur.execute(ddl("activity_touches", schema, "postgres"))
+        cur.execute(raw_table_ddl("users", schema, primary_key=True))
+        cur.execute(raw_table_ddl("activity_touches", schema, primary_key=True))
         cur.execute(
             f"insert into {schema}.users (id, created_at, is_staff, is_test) "
             "select g, timestamptz '2024-01-01', false, false from generate_series(1, 5) as g"

@@ -2,21 +2,18 @@
 the first generated day. One step per function (users, user-days, actions, each table), the
 transactional tables driven by one spec (SOURCES).
 
-Vectorised with numpy; loaded in bulk (DuckDB from Arrow, PostgreSQL with COPY).
+Vectorised with numpy; returns the tables (`arrow_tables` as Arrow) and writes nothing:
+an engine (activity_metrics.engines) loads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-
-from .warehouse import identifier
 
 US_PER_DAY = 86_400_000_000
 # 1900-01-01 and 9999-12-30 in microseconds since the epoch (implausible dirty rows)
@@ -298,9 +295,6 @@ ACTIVITY_TABLES = {
     **{spec.table: (spec.actor, spec.timestamp) for spec in SOURCES},
     "activity_touches": ("user_id", "touched_at"),
 }
-# DuckDB keeps some timestamps naive (meaning UTC) and some timestamptz, as the contract
-# allows: staging must handle both.
-DUCKDB_TZ_COLUMNS = {("activity_touches", "touched_at"), ("users", "last_activity_at")}
 
 
 def _day_us(day: dt.date) -> int:
@@ -650,101 +644,23 @@ def _add_dirty_rows(rng, tables, rate, n_users, end_us):
             table["event_type"] = (types.astype(str), None)
 
 
-def to_arrow(name: str, table: Table, tz_columns: set[tuple[str, str]] | None = None) -> pa.Table:
+def to_arrow(name: str, table: Table) -> pa.Table:
+    """One raw table as Arrow, in the contract's column order (timestamps in UTC)."""
     arrays, fields = [], []
     for column, kind in SCHEMA[name]:
         values, mask = table[column]
-        if kind == "ts":
-            tz = "UTC" if tz_columns is None or (name, column) in tz_columns else None
-            typ = pa.timestamp("us", tz=tz)
-        else:
-            typ = {"id": pa.int64(), "bool": pa.bool_(), "str": pa.string(), "num": pa.float64()}[
-                kind
-            ]
+        typ = {
+            "id": pa.int64(),
+            "ts": pa.timestamp("us", tz="UTC"),
+            "bool": pa.bool_(),
+            "str": pa.string(),
+            "num": pa.float64(),
+        }[kind]
         arrays.append(pa.array(values, type=typ, mask=mask))
         fields.append(pa.field(column, typ))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-PG_TYPES = {
-    "id": "bigint",
-    "ts": "timestamptz",
-    "bool": "boolean",
-    "str": "text",
-    "num": "numeric(18, 2)",
-}
-
-
-def ddl(name: str, schema: str, engine: str) -> str:
-    cols = []
-    for column, kind in SCHEMA[name]:
-        typ = PG_TYPES[kind]
-        if engine == "duckdb" and kind == "ts" and (name, column) not in DUCKDB_TZ_COLUMNS:
-            typ = "timestamp"
-        if engine == "postgres" and column == "id":
-            typ += " primary key"  # as Django creates it; the nightly reads rely on it
-        cols.append(f"{column} {typ}")
-    return f"create table {schema}.{name} ({', '.join(cols)})"
-
-
-def app_indexes(name: str, schema: str) -> list[str]:
-    """The indexes a Django app's table has besides its primary key: one per foreign
-    key to users (the actor column). No index on the activity timestamp: an app rarely
-    has one, and the project's nightly reads do not need it (they follow the id)."""
-    if name not in ACTIVITY_TABLES:
-        return []
-    actor = ACTIVITY_TABLES[name][0]
-    return [f"create index if not exists {name}_{actor}_idx on {schema}.{name} ({actor})"]
-
-
-def write_duckdb(
-    tables: dict[str, Table], path: str, schema: str, progress=None, append=False
-) -> int:
-    """Write the raw tables (append: add the rows to the existing tables, as an app's
-    inserts would)."""
-    import duckdb
-
-    identifier("schema", schema)
-    rows = 0
-    with duckdb.connect(path) as con:
-        con.execute(f"create schema if not exists {schema}")
-        for name, table in tables.items():
-            if not append:
-                con.execute(f"drop table if exists {schema}.{name}")
-                con.execute(ddl(name, schema, "duckdb"))
-            arrow = to_arrow(name, table, DUCKDB_TZ_COLUMNS)
-            con.execute(f"insert into {schema}.{name} select * from arrow")
-            rows += arrow.num_rows
-            if progress:
-                progress(name, arrow.num_rows)
-    return rows
-
-
-def write_postgres(tables: dict[str, Table], conn, schema: str, progress=None, append=False) -> int:
-    """Write the raw tables (append: add the rows, keeping what is there)."""
-    identifier("schema", schema)
-    rows = 0
-    with conn.cursor() as cur:
-        cur.execute("set time zone 'UTC'")
-        cur.execute(f"create schema if not exists {schema}")
-        for name, table in tables.items():
-            # keep the table (dbt's views depend on it): create once, then truncate
-            cur.execute(
-                ddl(name, schema, "postgres").replace(
-                    "create table", "create table if not exists", 1
-                )
-            )
-            if not append:
-                cur.execute(f"truncate table {schema}.{name}")
-            arrow = to_arrow(name, table)
-            buffer = io.BytesIO()
-            pacsv.write_csv(arrow, buffer, pacsv.WriteOptions(include_header=False))
-            buffer.seek(0)
-            cur.copy_expert(f"copy {schema}.{name} from stdin with (format csv)", buffer)
-            for statement in app_indexes(name, schema):
-                cur.execute(statement)
-            rows += arrow.num_rows
-            if progress:
-                progress(name, arrow.num_rows)
-    conn.commit()
-    return rows
+def arrow_tables(tables: dict[str, Table]) -> dict[str, pa.Table]:
+    """The generated tables as Arrow, what an engine writes (engines.Engine.write_tables)."""
+    return {name: to_arrow(name, table) for name, table in tables.items()}

@@ -5,9 +5,8 @@ suite adds dbt runs with checks; the benchmarks add timed child processes)."""
 from __future__ import annotations
 
 import contextlib
-import os
 
-from .generator import Table, write_duckdb, write_postgres
+from .generator import Table, arrow_tables
 from .warehouse import Settings, environment, warehouse_env
 
 
@@ -31,80 +30,38 @@ class ScratchWarehouse:
         self.schema = schema
         self.path = path
         self.env = {**warehouse_env(target, raw_schema, schema, path), **(extra_env or {})}
-        self.settings = Settings(target)
         self.release_spark = release_spark
+        with environment(self.env):  # the engine of this warehouse, not the default one
+            self.settings = Settings(target)
+            self.engine = self.settings.engine
 
     @contextlib.contextmanager
-    def spark(self):
-        """The spark helpers (activity_metrics.spark) on this warehouse's metastore."""
-        from . import spark
-
+    def session(self):
+        """This warehouse's environment around an engine call (Spark's session reads it),
+        the JVM let go afterwards when asked."""
         with environment(self.env):
             try:
-                yield spark
+                yield self.engine
             finally:
                 if self.release_spark:
-                    spark.release_spark()
+                    self.engine.release()
 
     def load(self, tables: dict[str, Table], append: bool = False) -> None:
         """Write the raw tables (append: add the rows, as an app's inserts would)."""
-        if self.target == "spark":
-            with self.spark() as spark:
-                spark.write_spark(tables, self.raw_schema, append=append)
-        elif self.target == "duckdb":
-            write_duckdb(tables, self.path, self.raw_schema, append=append)
-        else:
-            conn = self.settings.connect_postgres()
-            try:
-                write_postgres(tables, conn, self.raw_schema, append=append)
-            finally:
-                conn.close()
+        with self.session() as engine:
+            engine.write_tables(arrow_tables(tables), self.raw_schema, append=append)
 
     def query(self, sql: str) -> list[tuple]:
         """The rows of one statement (none for a statement that returns none)."""
-        if self.target == "spark":
-            with self.spark() as spark:
-                return [tuple(row) for row in spark.spark_session().sql(sql).collect()]
-        if self.target == "duckdb":
-            import duckdb
-
-            with duckdb.connect(self.path, read_only=True) as con:
-                return con.execute(sql).fetchall()
-        conn = self.settings.connect_postgres()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall() if cur.description else []
-        finally:
-            conn.commit()
-            conn.close()
+        with self.session() as engine:
+            return engine.query(sql)[1]
 
     def execute(self, sql: str) -> None:
         """Statements separated by `;`, committed."""
-        if self.target == "duckdb":
-            import duckdb
-
-            with duckdb.connect(self.path) as con:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
-        elif self.target == "spark":
-            for statement in sql.split(";"):
-                if statement.strip():
-                    self.query(statement)
-        else:
-            self.query(sql)
+        with self.session() as engine:
+            engine.execute(sql)
 
     def drop(self) -> None:
         """Drop its schemas (on DuckDB, its file)."""
-        if self.target == "spark":
-            with self.spark() as spark:
-                for schema in (self.schema, self.raw_schema):
-                    spark.spark_session().sql(f"drop database if exists {schema} cascade")
-        elif self.target == "postgres":
-            self.query(
-                f"drop schema if exists {self.schema} cascade; "
-                f"drop schema if exists {self.raw_schema} cascade"
-            )
-        elif os.path.exists(self.path):
-            os.remove(self.path)
+        with self.session() as engine:
+            engine.drop_schemas(self.schema, self.raw_schema)

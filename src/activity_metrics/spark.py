@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from .warehouse import WarehouseError, project_dir
+from .config import WarehouseError, project_dir
 
 JAVA_MAJOR = 17
 LOG4J = os.path.join(os.path.dirname(__file__), "spark-log4j2.properties")
@@ -158,33 +158,3 @@ def _literal(value) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise WarehouseError(f"unsupported query parameter {value!r}")
     return repr(value)
-
-
-def write_spark(tables, schema: str, progress=None, append=False) -> int:
-    """Write the raw tables as Parquet-backed tables of `schema` in the local metastore
-    (append: add the rows as the app's inserts would)."""
-    import pyarrow.parquet as pq
-
-    from .generator import to_arrow
-    from .warehouse import identifier
-
-    identifier("schema", schema)
-    spark = spark_session()
-    spark.sql(f"create database if not exists {schema}")
-    rows = 0
-    for name, table in tables.items():
-        location = os.path.join(spark_dir(), "raw", schema, name)
-        if not append:
-            spark.sql(f"drop table if exists {schema}.{name}")
-            shutil.rmtree(location, ignore_errors=True)
-        os.makedirs(location, exist_ok=True)
-        arrow = to_arrow(name, table)
-        part = sum(1 for f in os.listdir(location) if f.endswith(".parquet"))
-        pq.write_table(arrow, os.path.join(location, f"part-{part:05d}.parquet"))
-        if not append or not spark.catalog.tableExists(f"{schema}.{name}"):
-            spark.sql(f"create table {schema}.{name} using parquet location '{location}'")
-        spark.sql(f"refresh table {schema}.{name}")
-        rows += arrow.num_rows
-        if progress:
-            progress(name, arrow.num_rows)
-    return rows

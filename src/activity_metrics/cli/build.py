@@ -88,7 +88,7 @@ def _check_raw_tables(settings: Settings) -> None:
         if "ACTIVITY_SOURCE_SCHEMA" in os.environ
         else f"the default raw schema '{schema}' (set ACTIVITY_SOURCE_SCHEMA to change it)"
     )
-    where = settings.duckdb_path if settings.target == "duckdb" else "the PostgreSQL database"
+    where = settings.engine.where()
     which = "none of the raw tables" if len(missing) == len(SCHEMA) else ", ".join(missing)
     raise WarehouseError(
         f"{named}: {where} has {which} there; point ACTIVITY_SOURCE_SCHEMA at the app's "

@@ -6,17 +6,13 @@ import datetime as dt
 import os
 
 from ..warehouse import Settings, WarehouseError, identifier
-from .common import (
-    _command,
-    _date,
-    _positive,
-)
+from .common import _command, _date, _positive
 
 
 def cmd_generate(args, settings: Settings) -> int:
     from rich.progress import Progress
 
-    from ..generator import GeneratorConfig, generate, write_duckdb, write_postgres
+    from ..generator import GeneratorConfig, arrow_tables, generate
 
     identifier("--schema (or $ACTIVITY_SOURCE_SCHEMA)", args.schema)
     for option, value, low, high in (
@@ -42,18 +38,7 @@ def cmd_generate(args, settings: Settings) -> int:
         def step(name, rows):
             progress.update(task, advance=1, description=f"loaded {name} ({rows:,} rows)")
 
-        if settings.target == "duckdb":
-            rows = write_duckdb(tables, settings.duckdb_path, args.schema, step)
-        elif settings.target == "spark":
-            from ..spark import write_spark
-
-            rows = write_spark(tables, args.schema, step)
-        else:
-            conn = settings.connect_postgres()
-            try:
-                rows = write_postgres(tables, conn, args.schema, step)
-            finally:
-                conn.close()
+        rows = settings.engine.write_tables(arrow_tables(tables), args.schema, step)
     print(
         f"wrote {rows:,} raw rows for {args.users:,} users x {args.days} days "
         f"(seed {args.seed}, through {config.resolved_end_date()}) "
@@ -66,14 +51,7 @@ def _checked_destination(settings: Settings, schema: str, replace: bool) -> str:
     """Where generate writes, said in words; refused when the schema has tables it
     would replace, unless `replace` (then it says which)."""
     existing = _existing_raw_tables(settings, schema)
-    where = (
-        f"schema {schema} of "
-        + {
-            "duckdb": settings.duckdb_path,
-            "postgres": "the PostgreSQL database",
-            "spark": "the local Spark metastore",
-        }[settings.target]
-    )
+    where = f"schema {schema} of {settings.engine.where()}"
     if existing and not replace:
         raise WarehouseError(
             f"{where} already has {len(existing)} of the tables generate writes "
@@ -97,21 +75,7 @@ def _existing_raw_tables(settings: Settings, schema: str) -> list[str]:
     """The tables of `schema` that generate would replace (before it writes anything)."""
     from ..generator import SCHEMA
 
-    if settings.target == "duckdb" and not os.path.exists(settings.duckdb_path):
-        return []
-    if settings.target == "spark":
-        from ..spark import spark_session
-
-        spark = spark_session()
-        if not spark.catalog.databaseExists(schema):
-            return []
-        present = {table.name for table in spark.catalog.listTables(schema)}
-        return [name for name in SCHEMA if name in present]
-    _, rows = settings.query(
-        "select table_name from information_schema.tables where table_schema = %s",
-        (schema,),
-    )
-    present = {row[0] for row in rows}
+    present = settings.engine.table_names(schema)
     return [name for name in SCHEMA if name in present]
 
 
