@@ -8,9 +8,9 @@ import datetime as dt
 
 import numpy as np
 
+from activity_metrics.config import cooldown
 from activity_metrics.generator import (
     ACTIVITY_TABLES,
-    COOLDOWN_US,
     IMPLAUSIBLE_US,
     SCHEMA,
     SOURCES,
@@ -46,7 +46,7 @@ def test_cooldown_keeps_a_users_first_touch_the_forced_ones_and_those_five_minut
     # 1 min: inside the cooldown; 4 min: forced (and restarts it); 6 min: 2 min after
     # the forced one, so inside; user 2's first touch: kept
     assert kept.tolist() == [True, False, True, False, True]
-    assert 5 * minute == COOLDOWN_US
+    assert 5 * minute == cooldown() // dt.timedelta(microseconds=1)  # the var's default
 
 
 def test_users_and_their_days_stay_inside_the_period():

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from .config import cooldown, counted_touch_types
 from .warehouse import Settings, WarehouseError, identifier
 
 log = logging.getLogger(__name__)
@@ -477,7 +478,6 @@ def read_relation(settings: Settings, name: str, where: str = "", params: tuple 
 
 # --- the app side: a reference writer of the touch log ------------------------------
 
-COOLDOWN = dt.timedelta(minutes=5)
 _recent_touches: dict[tuple[str, int], dt.datetime] = {}
 
 
@@ -493,7 +493,6 @@ def prepare_touch_log(conn, schema: str = "app") -> None:
     conn.commit()
 
 
-TOUCH_EVENT_TYPES = ("login", "session_recovery", "mutation")
 # a client clock a little ahead is normal; beyond this a timestamp is clamped to now
 FUTURE_TOLERANCE = dt.timedelta(minutes=1)
 
@@ -527,7 +526,7 @@ def touch_last_activity(
     ts = _touch_time(ts)
     key = (schema, user_id)
     cached = _recent_touches.get(key)
-    if not force and cached is not None and cached <= ts < cached + COOLDOWN:
+    if not force and cached is not None and cached <= ts < cached + cooldown():
         return False
     autocommit = getattr(conn, "autocommit", False)
     begin, keep, undo = (
@@ -574,8 +573,8 @@ def _bad_touch_argument(user_id, ts, event_type, schema) -> str | None:
         return f"user_id {user_id!r} is not an integer"
     if ts is not None and not isinstance(ts, dt.datetime):
         return f"ts {ts!r} is not a datetime"
-    if event_type not in TOUCH_EVENT_TYPES:
-        return f"event_type {event_type!r} is not one of {', '.join(TOUCH_EVENT_TYPES)}"
+    if event_type not in counted_touch_types():
+        return f"event_type {event_type!r} is not one of {', '.join(counted_touch_types())}"
     try:
         identifier("schema", schema)
     except WarehouseError as exc:
@@ -591,7 +590,7 @@ def _write_touch(cur, schema, user_id, ts, force, event_type, operation_name) ->
         "where id = %(user_id)s and (last_activity_at is null "
         "or last_activity_at <= %(ts)s - (case when %(force)s "
         "then interval '0 seconds' else %(cooldown)s end)) returning id",
-        {"ts": ts, "user_id": user_id, "force": force, "cooldown": COOLDOWN},
+        {"ts": ts, "user_id": user_id, "force": force, "cooldown": cooldown()},
     )
     moved = cur.fetchone() is not None
     if moved or force:

@@ -5,6 +5,9 @@ of the package, so every other module may import it."""
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime as dt
+import functools
 import os
 import re
 
@@ -106,3 +109,33 @@ def warehouse_env(target: str, raw_schema: str, schema: str, duckdb_path: str | 
     else:
         env.update(ACTIVITY_POSTGRES_SCHEMA=schema)
     return env
+
+
+@functools.cache
+def _project_files(project: str) -> tuple[dict, tuple[str, ...]]:
+    import yaml
+
+    with open(os.path.join(project, "dbt_project.yml")) as fh:
+        dbt_vars = yaml.safe_load(fh).get("vars") or {}
+    with open(os.path.join(project, "seeds", "activity_event_types.csv"), newline="") as fh:
+        counted = tuple(
+            row["event_type"] for row in csv.DictReader(fh) if row["counts_as_activity"] == "true"
+        )
+    return dbt_vars, counted
+
+
+def project_var(name: str):
+    """A var's default as dbt_project.yml sets it: the Python side reads the project's
+    definitions, never a copy of them."""
+    return _project_files(checked_project_dir())[0][name]
+
+
+def cooldown() -> dt.timedelta:
+    """The touch log's cooldown (var activity__cooldown_minutes): a touch within it of the
+    user's last one is not written."""
+    return dt.timedelta(minutes=project_var("activity__cooldown_minutes"))
+
+
+def counted_touch_types() -> tuple[str, ...]:
+    """The touch-log event types that count as activity (seeds/activity_event_types.csv)."""
+    return _project_files(checked_project_dir())[1]

@@ -65,14 +65,45 @@ def run_dbt(
     )
 
 
-# the JVM's start-up banners of dbt-spark's session (not dbt's lines, not errors): kept
+# the JVM's start-up banners of dbt-spark's session (not dbt's events, not errors): kept
 # out of the progress and the summary
 JVM_BANNER = re.compile(
     r"^(WARNING: Using incubator modules: |Setting default log level to |"
     r"To adjust logging level use sc\.setLogLevel)"
 )
-STATUS_LINE = re.compile(r"^\S*\s*(\d+) of (\d+) (OK|PASS|WARN|FAIL|ERROR|SKIP|NO-OP)\b")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def dbt_event(line: str) -> dict | None:
+    """One of dbt's structured events (`--log-format json`: a JSON object per line), or
+    None for a line that is not one (the JVM's, a library's print)."""
+    if not line.startswith("{"):
+        return None
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and "info" in event else None
+
+
+def event_text(event: dict) -> str:
+    """The event as dbt's text log shows it: its time and its message."""
+    info = event["info"]
+    return f"{str(info.get('ts', ''))[11:19]}  {info.get('msg', '')}\n"
+
+
+def node_progress(event: dict) -> tuple[int, int, str] | None:
+    """(index, total, what) of a node's start or result event (a model, test, seed,
+    snapshot: dbt numbers them "3 of 99"); None for any other event (hooks included)."""
+    name, data = event["info"].get("name", ""), event.get("data") or {}
+    total = data.get("total") or data.get("num_models")
+    if name.startswith("LogHook") or "index" not in data or not total:
+        return None
+    what = (
+        data.get("description")
+        or data.get("name")
+        or (data.get("node_info") or {}).get("node_name", "")
+    )
+    return int(data["index"]), int(total), str(what)
 
 
 def run_dbt_with_progress(
@@ -82,11 +113,11 @@ def run_dbt_with_progress(
     label: str = "dbt",
     env: dict | None = None,
 ) -> tuple[int, list[dict]]:
-    """Run dbt, showing a progress bar on a terminal (dbt's own lines otherwise);
-    returns the exit code and the node results this run wrote to run_results.json
-    (none when dbt stopped before writing it: never an older run's)."""
-    command = [*args, "--no-use-colors"]
-    interactive = sys.stdout.isatty()
+    """Run dbt, showing a progress bar on a terminal (dbt's own lines otherwise), read
+    from dbt's structured events (`--log-format json`), never from its text; returns the
+    exit code and the node results this run wrote to run_results.json (none when dbt
+    stopped before writing it: never an older run's)."""
+    command = [*args, "--no-use-colors", "--log-format", "json"]
     started = time.time()
     with subprocess.Popen(
         dbt_command(command, target, dbt_vars),
@@ -96,37 +127,39 @@ def run_dbt_with_progress(
         stderr=subprocess.STDOUT,
         text=True,
     ) as proc:
-        if interactive:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                transient=True,
-            ) as progress:
-                task = progress.add_task(label, total=None)
-                tail: list[str] = []
-                for line in proc.stdout:
-                    if JVM_BANNER.match(line):
-                        continue
-                    tail = [*tail, line][-60:]
-                    match = STATUS_LINE.match(ANSI.sub("", line))
-                    if match:
-                        progress.update(
-                            task,
-                            completed=int(match.group(1)),
-                            total=int(match.group(2)),
-                            description=f"{label}: {line.split(match.group(3), 1)[1].strip()[:50]}",
-                        )
-            if proc.wait() != 0:
-                sys.stdout.write("".join(tail))
+        if sys.stdout.isatty():
+            _show_progress(proc, label)
         else:
             for line in proc.stdout:
-                if not JVM_BANNER.match(line):
+                event = dbt_event(line)
+                if event is not None:
+                    sys.stdout.write(event_text(event))
+                elif not JVM_BANNER.match(line):
                     sys.stdout.write(line)
     return proc.returncode, read_run_results(since=started)
+
+
+def _show_progress(proc: subprocess.Popen, label: str) -> None:
+    """A progress bar of dbt's nodes; dbt's last lines when it fails."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    tail: list[str] = []
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress("[progress.description]{task.description}", *columns, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        for line in proc.stdout:
+            event = dbt_event(line)
+            if event is None:
+                if not JVM_BANNER.match(line):
+                    tail = [*tail, line][-60:]
+                continue
+            tail = [*tail, event_text(event)][-60:]
+            progress = node_progress(event)
+            if progress:
+                index, total, what = progress
+                bar.update(task, completed=index, total=total, description=f"{label}: {what[:50]}")
+    if proc.wait() != 0:
+        sys.stdout.write("".join(tail))
 
 
 def read_run_results(since: float | None = None) -> list[dict]:

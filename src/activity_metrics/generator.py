@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from .config import cooldown
+
 US_PER_DAY = 86_400_000_000
 # 1900-01-01 and 9999-12-30 in microseconds since the epoch (implausible dirty rows)
 IMPLAUSIBLE_US = (
     (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * US_PER_DAY,
     (dt.date(9999, 12, 30) - dt.date(1970, 1, 1)).days * US_PER_DAY,
 )
-COOLDOWN_US = 5 * 60 * 1_000_000
 
 # table -> [(column, kind)]; kind: id, ts, bool, str, num
 SCHEMA: dict[str, list[tuple[str, str]]] = {
@@ -486,13 +487,15 @@ def touch_log(rng, config, period, user_days, session_only, mutations, touch_sta
 
 def _outside_cooldown(user: np.ndarray, ts: np.ndarray, forced: np.ndarray) -> np.ndarray:
     """Which touches (sorted by user, time) the app writes: the first of a user, any
-    one 5 minutes or more after the user's last written touch, and the forced ones."""
+    one the cooldown (var activity__cooldown_minutes) or more after the user's last
+    written touch, and the forced ones."""
+    cooldown_us = cooldown() // dt.timedelta(microseconds=1)
     kept = np.zeros(user.size, dtype=bool)
     last_user, last_ts = -1, 0
     for i, (usr, t, force) in enumerate(
         zip(user.tolist(), ts.tolist(), forced.tolist(), strict=True)
     ):
-        if force or usr != last_user or t - last_ts >= COOLDOWN_US:
+        if force or usr != last_user or t - last_ts >= cooldown_us:
             kept[i] = True
             last_user, last_ts = usr, t
     return kept

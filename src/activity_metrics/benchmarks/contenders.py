@@ -9,10 +9,21 @@ import json
 import os
 import sys
 
+from ..config import counted_touch_types
 from ..dbt_runner import dbt_command
 from ..generator import ACTIVITY_TABLES
 from ..warehouse import project_dir
 from .runner import BenchWarehouse
+
+
+def counted_types_sql() -> str:
+    """The counted touch types as a SQL list, from the seed (never a copy)."""
+    return ", ".join(f"'{event_type}'" for event_type in counted_touch_types())
+
+
+def COUNTED_TYPES() -> str:
+    """The counted touch types as a SQL list, from the seed."""
+    return ", ".join(f"'{event_type}'" for event_type in counted_touch_types())
 
 
 def counted_raw_rows_sql(raw: str, since: dt.date | None = None) -> str:
@@ -22,11 +33,7 @@ def counted_raw_rows_sql(raw: str, since: dt.date | None = None) -> str:
         f"select {actor} as user_id, {ts} as occurred_at from {raw}.{table} "
         f"where {ts} is not null"
         + (f" and {ts} >= timestamp '{since}'" if since else "")
-        + (
-            " and event_type in ('login', 'session_recovery', 'mutation')"
-            if table == "activity_touches"
-            else ""
-        )
+        + (f" and event_type in ({counted_types_sql()})" if table == "activity_touches" else "")
         for table, (actor, ts) in ACTIVITY_TABLES.items()
     )
     return (
@@ -81,11 +88,7 @@ def union_sql(raw: str, as_of: dt.date) -> str:
     branches = " union all ".join(
         f"select {actor} as user_id, {ts} as occurred_at from {raw}.{table} "
         f"where {ts} >= timestamp '{start}' and {ts} < timestamp '{end}'"
-        + (
-            " and event_type in ('login', 'session_recovery', 'mutation')"
-            if table == "activity_touches"
-            else ""
-        )
+        + (f" and event_type in ({counted_types_sql()})" if table == "activity_touches" else "")
         for table, (actor, ts) in ACTIVITY_TABLES.items()
     )
     windows = ", ".join(
