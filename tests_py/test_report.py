@@ -114,6 +114,15 @@ def test_the_pack_shows_the_marts_figures(revised_warehouse, tmp_path):
     assert listed.keys() == {str(day) for day, _, _ in revisions}
     assert listed_now == {str(day): f"{now:,}" for day, _, now in revisions}
     assert str(LATE_DAY) in listed
+    # the closed growth periods the late rows restated (the day itself at least)
+    restated = warehouse.query(
+        "select later.period_type, later.period_start, later.new_users "
+        f"from {schema}.fct_growth_accounting_revisions as later "
+        f"where later.revision > 0 and later.published_at >= timestamp '{month} 00:00:00'"
+    )
+    assert ("day", LATE_DAY) in {(kind, start) for kind, start, _ in restated}
+    shown_growth = {tuple(k.split(":")[1:3]) for k in figures if k.startswith("growth_revision:")}
+    assert shown_growth == {(kind, str(start)) for kind, start, _ in restated}
 
     # self-contained: nothing fetched, nothing run
     assert not re.search(r"<script|<link|<img|<iframe|src=|url\(|@import|@font-face", page)

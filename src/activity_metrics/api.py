@@ -313,6 +313,31 @@ def get_revisions(since: dt.date | None = None, target: str | Settings | None = 
     )
 
 
+def get_growth_revisions(
+    since: dt.date | None = None, target: str | Settings | None = None
+) -> list[dict]:
+    """Every restatement of a closed growth-accounting period (fct_growth_accounting_revisions
+    after its first revision), with the figures before and after, oldest build first; those
+    published on or after `since` when given."""
+    settings = _settings(target)
+    ledger = _relation(settings, "fct_growth_accounting_revisions")
+    figures = ("active_users", "new_users", "retained_users", "resurrected_users", "churned_users")
+    where, params = "", ()
+    if since is not None:
+        where, params = "where later.published_at >= %s", (dt.datetime.combine(since, dt.time()),)
+    cols, rows = settings.query(
+        "select later.period_type, later.period_start, later.revision, "
+        + ", ".join(f"earlier.{f} as {f}_before, later.{f} as {f}_after" for f in figures)
+        + f", later.published_at, later.published_as_of_date from {ledger} as later "
+        f"inner join {ledger} as earlier on earlier.period_type = later.period_type "
+        "and earlier.period_start = later.period_start "
+        f"and earlier.revision = later.revision - 1 {where} "
+        "order by later.published_at, later.period_type, later.period_start",
+        params,
+    )
+    return [dict(zip(cols, row, strict=True)) for row in rows]
+
+
 def get_anomalies(under_test_only: bool = True, target: str | Settings | None = None) -> list[dict]:
     """The flagged days of mon_activity_anomalies (a monitored series outside its
     expected range), oldest first: only the days under test (the last

@@ -49,6 +49,7 @@ class Pack:
     coverage: list[dict]  # mon_tracking_coverage_checks
     anomalies: list[dict]  # flagged days under test
     revisions: list[dict]  # mon_restatements published since the previous pack
+    growth_revisions: list[dict]  # closed growth periods restated since then
 
     @property
     def last_day(self) -> dt.date:
@@ -100,6 +101,7 @@ def read_pack(settings: Settings, month: dt.date | None) -> Pack:
         coverage=api.read_relation(settings, "mon_tracking_coverage_checks", "order by 1"),
         anomalies=api.get_anomalies(True, settings),
         revisions=api.get_revisions(since.date(), settings),
+        growth_revisions=api.get_growth_revisions(since.date(), settings),
     )
 
 
@@ -203,6 +205,23 @@ def revision_rows(pack: Pack) -> list[tuple[str, ...]]:
     ]  # fmt: skip
 
 
+GROWTH_REVISION_HEADER = ("period", "starts", *(label for _, label in GROWTH), "by the build as of")
+
+
+def growth_revision_rows(pack: Pack) -> list[tuple[str, ...]]:
+    """(period kind, its first day, each figure before -> after, revised by the build as of)."""
+
+    def move(r: dict, key: str) -> str:
+        before, after = r[f"{key}_before"], r[f"{key}_after"]
+        return _count(after) if before == after else f"{_count(before)} → {_count(after)}"
+
+    return [
+        (r["period_type"], str(r["period_start"]), *(move(r, key) for key, _ in GROWTH),
+         str(r["published_as_of_date"]))
+        for r in pack.growth_revisions
+    ]  # fmt: skip
+
+
 # --- Markdown ------------------------------------------------------------------------
 
 
@@ -239,6 +258,15 @@ def render_markdown(pack: Pack) -> str:
     out += (
         _md_table(REVISION_HEADER, revision_rows(pack))
         if pack.revisions else ["No published figure changed."]
+    )  # fmt: skip
+    out += [
+        "",
+        f"## Growth accounting restated since the previous pack ({len(pack.growth_revisions)})",
+        "",
+    ]
+    out += (
+        _md_table(GROWTH_REVISION_HEADER, growth_revision_rows(pack))
+        if pack.growth_revisions else ["No closed period changed."]
     )  # fmt: skip
     out += ["", "## Definitions", ""]
     out += [f"- **{name}**: {text}" for name, text in DEFINITIONS.items()]

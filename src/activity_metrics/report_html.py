@@ -9,6 +9,7 @@ import math
 
 from .report import (
     DEFINITIONS,
+    GROWTH_REVISION_HEADER,
     REVISION_HEADER,
     Pack,
     _count,
@@ -16,6 +17,7 @@ from .report import (
     _title,
     cohort_grid,
     escape,
+    growth_revision_rows,
     growth_rows,
     headline_rows,
     revision_rows,
@@ -158,6 +160,11 @@ def render_html(pack: Pack) -> str:
         f"<h2>Revisions since the previous pack ({len(revisions)})<sup>8</sup></h2>",
         table(REVISION_HEADER, revisions, tuple(f"revision:{r[0]}:{r[5]}" for r in revisions))
         if revisions else "<p class='note'>No published figure changed.</p>",
+        f"<h2>Growth accounting restated since the previous pack "
+        f"({len(pack.growth_revisions)})<sup>5</sup></h2>",
+        table(GROWTH_REVISION_HEADER, growth_revision_rows(pack),
+              tuple(f"growth_revision:{r[0]}:{r[1]}" for r in growth_revision_rows(pack)))
+        if pack.growth_revisions else "<p class='note'>No closed period changed.</p>",
         "<h2>Definitions</h2><ol class='note'>",
         *[f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in DEFINITIONS.items()],
         "</ol>",
