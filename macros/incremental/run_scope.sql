@@ -168,3 +168,14 @@
         where marks.source_name = '{{ source_name }}'
     )
 {%- endmacro %}
+
+{% macro users_changed_since_classified() -%}
+    {#- The users whose flags (staff, test, deleted) changed after the classified
+        events were last written: their stored rows are classified again. One
+        definition, read by the rows this run classifies and by the events in its
+        scope. -#}
+    select tracked_users.user_id
+    from {{ ref('int_users_tracked') }} as tracked_users
+    where tracked_users.dbt_loaded_at > {{ activity_metrics.run_state(
+        'users_loaded_through', 'int_activity_events_classified') }}
+{%- endmacro %}

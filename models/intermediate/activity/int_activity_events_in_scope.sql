@@ -19,12 +19,7 @@ final as (
 
     {% if not activity_metrics.events_read_in_full() -%}
         {%- set changed_users -%}
-            user_id in (
-                select tracked_users.user_id
-                from {{ ref('int_users_tracked') }} as tracked_users
-                where tracked_users.dbt_loaded_at > {{ activity_metrics.run_state(
-                    'users_loaded_through', 'int_activity_events_classified') }}
-            )
+            user_id in ({{ activity_metrics.users_changed_since_classified() }})
         {%- endset -%}
         {%- set branches = [changed_users] -%}
         {%- for activity_source in activity_metrics.activity_sources() -%}

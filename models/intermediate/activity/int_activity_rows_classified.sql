@@ -35,10 +35,7 @@ users as (
 
 changed_users as (
 
-    select user_id
-    from users
-    where dbt_loaded_at > {{ activity_metrics.run_state(
-        'users_loaded_through', 'int_activity_events_classified') }}
+    {{ activity_metrics.users_changed_since_classified() }}
 
 ),
 
