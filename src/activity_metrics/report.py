@@ -88,7 +88,7 @@ def read_pack(settings: Settings, month: dt.date | None) -> Pack:
         for row in api.get_retention_cohorts(target=settings)
         if add_months(month, -11) <= row["cohort_month"] <= month and row["activity_month"] <= month
     ]
-    since = dt.datetime.combine(month, dt.time())  # the previous pack: when its month ended
+    since = month  # the previous pack: drawn up once its month had ended
     return Pack(
         month=month,
         as_of=as_of,
@@ -100,8 +100,8 @@ def read_pack(settings: Settings, month: dt.date | None) -> Pack:
         cohorts=cohorts,
         coverage=api.read_relation(settings, "mon_tracking_coverage_checks", "order by 1"),
         anomalies=api.get_anomalies(True, settings),
-        revisions=api.get_revisions(since.date(), settings),
-        growth_revisions=api.get_growth_revisions(since.date(), settings),
+        revisions=api.get_revisions(since, settings),
+        growth_revisions=api.get_growth_revisions(since, settings),
     )
 
 

@@ -27,7 +27,8 @@ series as (
 
     select
         *,
-        {{ dbt.datediff("cast('2000-01-03' as date)", 'date_day', 'day') }} as day_number -- noqa: LT05
+        {{ dbt.datediff("cast('2000-01-03' as date)", 'date_day', 'day') }} as day_number, -- noqa: LT05
+        ln(cast(observed as {{ dbt.type_float() }}) + 1) as log_observed
     from {{ ref('int_monitored_series_daily') }}
 
 ),
@@ -42,29 +43,16 @@ scored_days as (
 
 ),
 
-training as (
+training_points as (
 
+    -- each scored day's training days: the log of their value, and how many weeks
+    -- before the scored day they lie (negative)
     select
         scored_days.monitor_name,
         scored_days.series_name,
         scored_days.date_day,
-        count(*) as training_weeks,
-        regr_intercept(
-            ln(cast(history.observed as {{ dbt.type_float() }}) + 1),
-            (history.day_number - scored_days.day_number) / 7
-        ) as log_expected,
-        regr_syy(
-            ln(cast(history.observed as {{ dbt.type_float() }}) + 1),
-            (history.day_number - scored_days.day_number) / 7
-        ) as log_syy,
-        regr_sxy(
-            ln(cast(history.observed as {{ dbt.type_float() }}) + 1),
-            (history.day_number - scored_days.day_number) / 7
-        ) as log_sxy,
-        regr_sxx(
-            ln(cast(history.observed as {{ dbt.type_float() }}) + 1),
-            (history.day_number - scored_days.day_number) / 7
-        ) as log_sxx
+        history.log_observed,
+        (history.day_number - scored_days.day_number) / 7 as week_offset
     from scored_days
     inner join series as history
         on scored_days.monitor_name = history.monitor_name
@@ -73,10 +61,26 @@ training as (
             and scored_days.training_before > history.date_day
             and history.date_day >= {{ activity_metrics.add_days(
                 'scored_days.training_before', -7 * training_weeks) }}
+
+),
+
+training as (
+
+    -- the least-squares line through the training points, at the scored day (week 0)
+    select
+        monitor_name,
+        series_name,
+        date_day,
+        count(*) as training_weeks,
+        regr_intercept(log_observed, week_offset) as log_expected,
+        regr_syy(log_observed, week_offset) as log_syy,
+        regr_sxy(log_observed, week_offset) as log_sxy,
+        regr_sxx(log_observed, week_offset) as log_sxx
+    from training_points
     group by
-        scored_days.monitor_name,
-        scored_days.series_name,
-        scored_days.date_day
+        monitor_name,
+        series_name,
+        date_day
     having count(*) >= {{ min_weeks }}
 
 ),
@@ -115,8 +119,7 @@ final as (
             exp(ranges.log_expected + {{ sensitivity }} * ranges.log_deviation) - 1,
             ranges.expected * {{ 1 + min_change }}
         ) as upper_bound,
-        (ln(cast(scored_days.observed as {{ dbt.type_float() }}) + 1) - ranges.log_expected)
-        / ranges.log_deviation as z_score,
+        (scored_days.log_observed - ranges.log_expected) / ranges.log_deviation as z_score,
         ranges.training_weeks,
         scored_days.is_under_test
     from scored_days
