@@ -13,10 +13,10 @@ from activity_metrics.dbt_runner import as_of_environment, run_dbt
 from activity_metrics.generator import GeneratorConfig, generate
 from activity_metrics.scratch import ScratchWarehouse
 from activity_metrics.warehouse import (
-    PROJECT_DIR,
     Settings,
     WarehouseError,
     environment,
+    project_dir,
 )
 
 
@@ -80,7 +80,7 @@ def run_dbt_in_process(args, target, dbt_vars, env):
 
     from activity_metrics.dbt_runner import profiles_dir
 
-    command = [*args, "--project-dir", PROJECT_DIR, "--profiles-dir", profiles_dir()]
+    command = [*args, "--project-dir", project_dir(), "--profiles-dir", profiles_dir()]
     command += ["--target", target, "--no-use-colors"]
     if dbt_vars:
         command += ["--vars", _json.dumps(dbt_vars)]
@@ -123,5 +123,5 @@ def small_dataset(seed: int, users: int, days: int, end: dt.date, dirty_rate=0.0
 
 
 def run_results(path=None):
-    with open(path or os.path.join(PROJECT_DIR, "target", "run_results.json")) as fh:
+    with open(path or os.path.join(project_dir(), "target", "run_results.json")) as fh:
         return json.load(fh)["results"]

@@ -23,10 +23,11 @@ import pytest
 from conftest import small_dataset
 from test_docs import chromium_path
 
-from activity_metrics.warehouse import PROJECT_DIR
+from activity_metrics.config import project_dir
 
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 sys.path.insert(0, os.path.join(PROJECT_DIR, "dashboards", "superset"))
-import manage
+import manage  # noqa: E402 (found through the path above)
 
 pytestmark = pytest.mark.postgres
 # the date range filters are relative to today (the last 90 days by default): data through

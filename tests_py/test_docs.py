@@ -18,8 +18,10 @@ import pytest
 from conftest import small_dataset
 from docs_check import undocumented
 
+from activity_metrics.config import project_dir
 from activity_metrics.dbt_runner import profiles_dir
-from activity_metrics.warehouse import PROJECT_DIR
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 END = dt.date(2024, 9, 30)
 BIN = os.path.dirname(sys.executable)

@@ -16,7 +16,10 @@ import sys
 import pytest
 from conftest import small_dataset
 
-from activity_metrics.warehouse import PROJECT_DIR, RunLock, Settings
+from activity_metrics.config import project_dir
+from activity_metrics.warehouse import RunLock, Settings
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 END = dt.date(2024, 6, 30)
 

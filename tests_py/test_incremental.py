@@ -26,6 +26,7 @@ from conftest import run_results, small_dataset
 from reference import reference_activity
 from test_metrics_exact import assert_matches_reference
 
+from activity_metrics.config import project_dir
 from activity_metrics.dbt_runner import dbt_command
 from activity_metrics.generator import (
     ACTIVITY_TABLES,
@@ -33,7 +34,8 @@ from activity_metrics.generator import (
     arrived_by,
     number_by_arrival,
 )
-from activity_metrics.warehouse import PROJECT_DIR
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 EPOCH = dt.date(1970, 1, 1)
 # the published columns of each model (bookkeeping columns such as dbt_loaded_at

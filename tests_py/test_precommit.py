@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-from activity_metrics.warehouse import PROJECT_DIR
+from activity_metrics.config import project_dir
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 VIOLATIONS = {
     "tests_py/hook_probe.py": ("import os\n", "ruff check"),

@@ -17,9 +17,11 @@ import numpy as np
 import pytest
 from test_docs import chromium_path
 
+from activity_metrics.config import project_dir
 from activity_metrics.generator import GeneratorConfig, generate, with_feed_fault
 from activity_metrics.report import add_months, default_month
-from activity_metrics.warehouse import PROJECT_DIR
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 END = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
 LATE_DAY = END - dt.timedelta(days=12)

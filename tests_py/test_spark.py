@@ -21,8 +21,11 @@ from conftest import small_dataset
 from test_incremental import cutoff, late_arrivals
 from test_metrics_exact import assert_matches_reference
 
+from activity_metrics.config import project_dir
 from activity_metrics.generator import ACTIVITY_TABLES, arrived_by, number_by_arrival
-from activity_metrics.warehouse import PROJECT_DIR, WarehouseError, environment
+from activity_metrics.warehouse import WarehouseError, environment
+
+PROJECT_DIR = project_dir()  # the project under test (make test sets $ACTIVITY_PROJECT_DIR)
 
 pytestmark = pytest.mark.spark
 # dbt's tests cost about a second each on Spark: the last build runs them (the invariants),

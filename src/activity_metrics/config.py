@@ -32,10 +32,6 @@ def checked_project_dir() -> str:
     return path
 
 
-# kept for the callers that read it once (tests, scripts); the CLI calls project_dir()
-PROJECT_DIR = project_dir()
-
-
 class WarehouseError(Exception):
     """A problem the user can fix: shown as one clear message, never a stack trace."""
 

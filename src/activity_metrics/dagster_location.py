@@ -32,8 +32,8 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from .config import project_dir
 from .dbt_runner import profiles_dir
-from .warehouse import PROJECT_DIR
 
 TARGET = os.environ.get("ACTIVITY_TARGET", "duckdb")
 # a fixed as-of date (YYYY-MM-DD) instead of yesterday: a re-run of a past night; dbt
@@ -47,7 +47,7 @@ SNAPSHOT_MAX_AGE = dt.timedelta(hours=int(os.environ.get("ACTIVITY_FRESHNESS_HOU
 # `.venv/bin/dagster dev ...` from a shell without the venv activated)
 DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "dbt")
 
-project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=profiles_dir(), target=TARGET)
+project = DbtProject(project_dir=project_dir(), profiles_dir=profiles_dir(), target=TARGET)
 
 
 def dbt_resource() -> DbtCliResource:

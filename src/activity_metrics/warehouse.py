@@ -8,7 +8,6 @@ import os
 from dataclasses import dataclass, field
 
 from .config import (  # noqa: F401 (the names the package has always imported from here)
-    PROJECT_DIR,
     TARGETS,
     RunLocked,
     WarehouseError,
