@@ -62,6 +62,7 @@ class ScratchWarehouse:
             engine.execute(sql)
 
     def drop(self) -> None:
-        """Drop its schemas (on DuckDB, its file)."""
+        """Drop its schemas (on DuckDB, its file), the one dbt keeps test failures in
+        (store_failures) included."""
         with self.session() as engine:
-            engine.drop_schemas(self.schema, self.raw_schema)
+            engine.drop_schemas(self.schema, f"{self.schema}_dbt_test__audit", self.raw_schema)

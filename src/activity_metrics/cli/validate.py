@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from .. import api
@@ -79,7 +80,7 @@ def cmd_validate(args, settings: Settings) -> int:
             _print_anomalies(settings, indent="         ")
     for r in failed:
         if validation.role(r) == "reconciliation":
-            _print_unseen_rows(settings, r.get("compiled_code") or "")
+            _print_unseen_rows(settings, r.get("relation_name") or "")
     if not healthy:
         print(
             f"validation FAILED: {len(failed)} consistency test(s), "
@@ -91,12 +92,18 @@ def cmd_validate(args, settings: Settings) -> int:
     return 0
 
 
-def _print_unseen_rows(settings: Settings, compiled_sql: str) -> None:
+# a relation name as dbt renders it: two or three quoted or plain identifiers
+_RELATION_NAME = re.compile(r'^(?:(?:"[^"]+"|`[^`]+`|\w+)\.){1,2}(?:"[^"]+"|`[^`]+`|\w+)$')
+
+
+def _print_unseen_rows(settings: Settings, relation_name: str) -> None:
     """The days on which the raw tables hold rows the nightly runs never read (old ids
-    below the high-water mark), and the backfill that repairs them."""
-    if not compiled_sql.strip():
+    below the high-water mark), and the backfill that repairs them: read from the failing
+    rows dbt kept for the reconciliation test (its store_failures view, named in dbt's
+    run results), never the test's SQL run again."""
+    if not _RELATION_NAME.match(relation_name):
         return
-    _, rows = settings.query(f"select * from ({compiled_sql}) as unseen order by 2, 1")
+    _, rows = settings.query(f"select * from {relation_name} order by 2, 1")
     days = sorted({row[1] for row in rows})
     print("\n  raw rows the nightly runs did not read (old ids: a restored or reloaded table):")
     for source_name, day, raw_rows, stored_rows in rows[:15]:

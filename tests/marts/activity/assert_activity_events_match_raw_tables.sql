@@ -3,8 +3,10 @@
 -- new rows by each source's high-water mark; rows that arrive with old ids
 -- (a replica restored from a backup, a table reloaded) are invisible to it
 -- and show up here with their source and day. Repair: `activity-metrics
--- backfill --start <first day listed> --end <last day listed>`.
-{{ config(tags=['full_history']) }}
+-- backfill --start <first day listed> --end <last day listed>`. Its failing
+-- rows are kept as a view (store_failures, schema <target schema>_dbt_test__audit)
+-- that `activity-metrics validate` reads to name the days and the repair.
+{{ config(tags=['full_history'], store_failures=true, store_failures_as='view') }}
 {%- set activity_sources = activity_metrics.activity_sources() %}
 
 with
