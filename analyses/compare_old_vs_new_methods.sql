@@ -1,29 +1,24 @@
 -- Old method vs new method vs published, for the as-of date, by hand.
--- old: the app's union of the transactional tables (what `active_user_ids`
---      collected from 8+ tables), counted straight from the staging views;
--- new: the app's one-line method on its own users.last_activity_at
---      (last_activity_at within the window), which depends on the middleware
---      and on the backfill having run;
--- published: activity_metrics_current (every source, exact).
--- Reading: new < old means a backfill is missing or the middleware misses
--- something; new > old means the touch log catches more (logins).
-{%- set windows = [1, activity_metrics.checked_var('activity__wau_days'),
-    activity_metrics.checked_var('activity__mau_days')] %}
+-- old: the transactional tables only (what the app's union of 8+ tables
+--      counted); new: the touch log only (what the middleware behind
+--      users.last_activity_at sees); published: every source. Both methods
+--      are read from mon_method_comparison_daily, the one definition of them
+--      (partitions of the sweep), never recounted here. Beside them, the
+--      app's one-line method on its own users.last_activity_at column (within
+--      the window), which also depends on the middleware's backfill.
+-- Reading: new < old means the middleware misses something; new > old means
+-- the touch log catches more (logins).
+{%- set windows = [('dau', 1),
+    ('wau', activity_metrics.checked_var('activity__wau_days')),
+    ('mau', activity_metrics.checked_var('activity__mau_days'))] %}
 {%- set as_of = activity_metrics.date_literal(activity_metrics.as_of_date()) %}
 
 with
 
-transactional_events as (
+method_comparison as (
 
-    {% for activity_source in activity_metrics.activity_sources()
-        if activity_source.source_name != 'activity_touches' %}
-        select
-            {{ activity_source.actor }} as user_id,
-            {{ activity_metrics.utc_to_local_date(
-                activity_source.occurred_at) }} as activity_date
-        from {{ ref(activity_source.model) }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('mon_method_comparison_daily') }}
+    where date_day = {{ as_of }}
 
 ),
 
@@ -34,29 +29,12 @@ users as (
 
 ),
 
-old_method as (
+app_column as (
 
-    {% for days in windows %}
+    {% for metric, days in windows %}
         select
-            {{ days }} as window_days,
-            count(distinct transactional_events.user_id) as active_users
-        from transactional_events
-        inner join users
-            on transactional_events.user_id = users.user_id
-        where transactional_events.activity_date <= {{ as_of }}
-            and transactional_events.activity_date
-            > {{ activity_metrics.add_days(as_of, -days) }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-new_method as (
-
-    {% for days in windows %}
-        select
-            {{ days }} as window_days,
-            count(*) as active_users
+            '{{ metric }}' as metric,
+            count(*) as app_column_users
         from users
         where {{ activity_metrics.utc_to_local_date('app_last_activity_at') }}
             <= {{ as_of }}
@@ -67,31 +45,32 @@ new_method as (
 
 ),
 
-published as (
+methods as (
 
-    select
-        dau,
-        wau,
-        mau
-    from {{ ref('activity_metrics_current') }}
+    {% for metric, days in windows %}
+        select
+            '{{ metric }}' as metric,
+            {{ days }} as window_days,
+            transactional_{{ metric }} as old_method_users,
+            touch_log_{{ metric }} as new_method_users,
+            combined_{{ metric }} as published_users
+        from method_comparison
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 final as (
 
     select
-        old_method.window_days,
-        old_method.active_users as old_method_users,
-        new_method.active_users as new_method_users,
-        case old_method.window_days
-            when 1 then published.dau
-            when {{ windows[1] }} then published.wau
-            else published.mau
-        end as published_users
-    from old_method
-    inner join new_method
-        on old_method.window_days = new_method.window_days
-    cross join published
+        methods.window_days,
+        methods.old_method_users,
+        methods.new_method_users,
+        app_column.app_column_users,
+        methods.published_users
+    from methods
+    inner join app_column
+        on methods.metric = app_column.metric
 
 )
 

@@ -120,6 +120,15 @@ def test_cli_session(make_warehouse, target, monkeypatch):
     assert shown["change_7d"]["dau"] == current[1] - week_ago
     segments = {(row["dimension"], row["segment"]): row for row in shown["segments"]}
     assert segments[("all", "all active users")]["mau"] == current[3]
+    # the detailed breakdown is the published breakdown on the as-of date: one figure
+    account_types = warehouse.query(
+        f"select segment_value, mau from {warehouse.schema}.fct_active_users_by_segment_daily "
+        f"where segment_dimension = 'account_type' and mau > 0 "
+        f"and date_day = date '{current[0].isoformat()}'"
+    )
+    assert account_types and {
+        s: r["mau"] for (d, s), r in segments.items() if d == "account_type"
+    } == {value: int(mau) for value, mau in account_types}
     assert {s for d, s in segments if d == "lifecycle"} == {"new", "returning"}
     assert sum(r["user_count"] for (d, _), r in segments.items() if d == "recency") == current[4]
     text = run_cli(["--detailed"], env)

@@ -5,6 +5,9 @@
     user, classified conservatively: staff or test if any copy says so, the
     earliest signup, a deletion only when every copy is deleted. The stg
     tests unique/not_null warn about both; neither stops the build.
+    The user base (what total_users and the percentages divide by) is
+    defined here, once: a user belongs to it on the days from
+    user_base_joined_date up to, not including, user_base_left_date.
 -#}
 
 with
@@ -30,7 +33,7 @@ merged as (
 
 ),
 
-final as (
+classified as (
 
     select
         user_id,
@@ -43,6 +46,36 @@ final as (
         {{ activity_metrics.utc_to_local_date('created_at') }} as created_date,
         {{ activity_metrics.utc_to_local_date('deleted_at') }} as deleted_date
     from merged
+
+),
+
+final as (
+
+    select
+        user_id,
+        created_at,
+        deleted_at,
+        app_last_activity_at,
+        is_staff,
+        is_test,
+        is_excluded,
+        created_date,
+        deleted_date,
+        -- in the user base: counted, signed up, not deleted on the day of signup
+        -- or before it (a deletion dated before the signup is a user who never was)
+        case
+            when not is_excluded
+                and created_date is not null
+                and (deleted_date is null or deleted_date > created_date)
+                then created_date
+        end as user_base_joined_date,
+        case
+            when not is_excluded
+                and created_date is not null
+                and deleted_date > created_date
+                then deleted_date
+        end as user_base_left_date
+    from classified
 
 )
 

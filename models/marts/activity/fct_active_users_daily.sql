@@ -19,10 +19,11 @@ rolling_actives as (
 
 users as (
 
-    select * from {{ ref('int_users_classified') }}
-    where not is_excluded
-        and created_date is not null
-        and (deleted_date is null or deleted_date >= created_date)
+    select
+        user_base_joined_date,
+        user_base_left_date
+    from {{ ref('int_users_classified') }}
+    where user_base_joined_date is not null
 
 ),
 
@@ -37,17 +38,17 @@ user_base_changes as (
     -- users joining and leaving the user base; changes before the series'
     -- first day are folded into it, so the running sum starts right
     select
-        greatest(users.created_date, first_day.first_day) as date_day,
+        greatest(users.user_base_joined_date, first_day.first_day) as date_day,
         1 as user_count_change
     from users
     cross join first_day
     union all
     select
-        greatest(users.deleted_date, first_day.first_day) as date_day,
+        greatest(users.user_base_left_date, first_day.first_day) as date_day,
         -1 as user_count_change
     from users
     cross join first_day
-    where users.deleted_date is not null
+    where users.user_base_left_date is not null
 
 ),
 

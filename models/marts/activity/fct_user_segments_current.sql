@@ -28,11 +28,10 @@ user_base as (
     from {{ ref('int_users_classified') }} as classified_users
     left join {{ ref('user_last_activity') }} as user_last_activity
         on classified_users.user_id = user_last_activity.user_id
-    where not classified_users.is_excluded
-        and classified_users.created_date <= {{ as_of }}
+    where classified_users.user_base_joined_date <= {{ as_of }}
         and (
-            classified_users.deleted_date is null
-            or classified_users.deleted_date > {{ as_of }}
+            classified_users.user_base_left_date is null
+            or classified_users.user_base_left_date > {{ as_of }}
         )
 
 ),

@@ -60,11 +60,7 @@ method_counts_pivoted as (
 
 touch_log_start as (
 
-    select min(date_day) as first_touch_date
-    from rolling_actives
-    where segment_dimension = 'method'
-        and segment_value = 'touch_log'
-        and dau > 0
+    select * from {{ ref('int_touch_log_start') }}
 
 ),
 

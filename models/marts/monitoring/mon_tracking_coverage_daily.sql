@@ -40,9 +40,7 @@ users as (
 
 touch_log_start as (
 
-    select min(activity_date) as first_touch_date
-    from user_days
-    where touch_count > 0
+    select * from {{ ref('int_touch_log_start') }}
 
 ),
 
