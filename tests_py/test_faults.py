@@ -352,6 +352,16 @@ def test_bad_values_and_errors_on_duckdb(make_warehouse, tmp_path):
     assert "Raw columns missing" in result.stdout, result.stdout[-1500:]
     assert f"{warehouse.raw_schema}.p2p_messages lacks sender_user_id" in result.stdout
     assert "Binder Error" not in result.stdout
+    # DuckDB's threads from the environment: a value that is no number of threads is
+    # named, and nothing runs on it
+    result = warehouse.dbt(
+        ["run", "--select", "int_users_classified"],
+        {"activity__as_of_date": str(END)},
+        expect_success=False,
+        env={"ACTIVITY_DUCKDB_THREADS": "two"},
+    )
+    assert result.returncode != 0
+    assert "ACTIVITY_DUCKDB_THREADS=two is not a number of threads" in result.stdout
 
 
 @pytest.mark.postgres

@@ -183,12 +183,19 @@ def test_duckdb_dst_zone_matches_reference(make_warehouse):
     # built under a low DuckDB memory limit and a temp directory of its own (the profile's
     # settings from the environment): the same figures
     temp_directory = os.path.join(os.path.dirname(warehouse.path), "duckdb_spill")
+    log_path = os.path.join(os.path.dirname(warehouse.path), "dbt_logs")
     warehouse.env.update(
-        ACTIVITY_DUCKDB_MEMORY_LIMIT="256MB", ACTIVITY_DUCKDB_TEMP_DIRECTORY=temp_directory
+        ACTIVITY_DUCKDB_MEMORY_LIMIT="256MB",
+        ACTIVITY_DUCKDB_TEMP_DIRECTORY=temp_directory,
+        ACTIVITY_DUCKDB_THREADS="1",
+        DBT_LOG_PATH=log_path,
     )
     warehouse.load(tables)
     warehouse.build(end, "America/New_York")
     assert_matches_reference(warehouse, tables, end, "America/New_York")
+    # one DuckDB thread, set by the models' pre-hook (dbt's debug log holds its SQL)
+    with open(os.path.join(log_path, "dbt.log")) as fh:
+        assert "set threads = 1" in fh.read()
     shown = warehouse.dbt(
         [
             "show",

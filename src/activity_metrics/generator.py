@@ -488,10 +488,43 @@ def touch_log(rng, config, period, user_days, session_only, mutations, touch_sta
 def _outside_cooldown(user: np.ndarray, ts: np.ndarray, forced: np.ndarray) -> np.ndarray:
     """Which touches (sorted by user, time) the app writes: the first of a user, any
     one the cooldown (var activity__cooldown_minutes) or more after the user's last
-    written touch, and the forced ones."""
+    written touch, and the forced ones.
+
+    Vectorised, exactly the app's sequential rule: a touch the cooldown or more after
+    the touch just before it, a user's first and a forced one are written whatever
+    else is; a touch within the cooldown of a written one is dropped whatever else is
+    (a later written one would only be nearer); and after each written touch, the
+    first touch not yet decided is written. Each round decides at least one touch per
+    run of close touches, so the rounds are as many as the longest such chain."""
+    cooldown_us = cooldown() // dt.timedelta(microseconds=1)
+    n = user.size
+    kept = forced.copy()
+    if n:
+        kept[0] = True
+        kept[1:] |= (user[1:] != user[:-1]) | (ts[1:] - ts[:-1] >= cooldown_us)
+    decided = kept.copy()
+    position = np.arange(n)
+    while not decided.all():
+        # the last written touch at or before each one (a user's first is written)
+        last = np.maximum.accumulate(np.where(kept, position, 0))
+        decided |= ts - ts[last] < cooldown_us
+        open_ = np.flatnonzero(~decided)
+        if not open_.size:
+            break
+        first_after = np.ones(open_.size, dtype=bool)
+        first_after[1:] = last[open_[1:]] != last[open_[:-1]]
+        kept[open_[first_after]] = True
+        decided[open_[first_after]] = True
+    return kept
+
+
+def cooldown_one_by_one(user: np.ndarray, ts: np.ndarray, forced: np.ndarray) -> np.ndarray:
+    """The same rule touch by touch, as the app applies it: the spec that
+    _outside_cooldown is tested against (tests_py/test_generator.py) and timed beside
+    (scripts/bench_generator.py); too slow for size L."""
     cooldown_us = cooldown() // dt.timedelta(microseconds=1)
     kept = np.zeros(user.size, dtype=bool)
-    last_user, last_ts = -1, 0
+    last_user, last_ts = None, 0
     for i, (usr, t, force) in enumerate(
         zip(user.tolist(), ts.tolist(), forced.tolist(), strict=True)
     ):
