@@ -37,12 +37,54 @@
     {%- set kept = activity_metrics.spark_scratch_relation(relation, 'kept') -%}
     {%- set predicate = 'false' if conditions is none
         else '(' ~ conditions | join(') or (') ~ ')' -%}
+    {%- if config.get('partition_by') and conditions is not none -%}
+        {{- return(activity_metrics.spark_delete_in_partitions(
+            relation, config.get('partition_by'), predicate, kept)) -}}
+    {%- endif -%}
     {%- do run_query('drop table if exists ' ~ kept) -%}
     {%- do run_query(
         'create table ' ~ kept ~ ' using parquet as select * from ' ~ relation
         ~ ' where not coalesce(' ~ predicate ~ ', false)') -%}
     {%- do run_query('insert overwrite table ' ~ relation ~ ' select * from ' ~ kept) -%}
     {%- do run_query('drop table if exists ' ~ kept) -%}
+    {{- return('') -}}
+{% endmacro %}
+
+{% macro spark_delete_in_partitions(relation, partition_by, predicate, kept) %}
+    {#- The partitioned tables (month_partition_by): only the partitions that
+        hold a row to delete are rewritten, with dynamic partition overwrite
+        (the other partitions' files are never touched). A partition whose
+        every row goes is dropped: an overwrite with no row for a partition
+        leaves it as it was. Killed part-way, the next run's delete (the same
+        stamps, the same predicate) finds the same rows and finishes it. -#}
+    {%- set key = partition_by if partition_by is string else partition_by[0] -%}
+    {%- set touched = run_query(
+        'select distinct cast(' ~ key ~ ' as string) from ' ~ relation
+        ~ ' where coalesce(' ~ predicate ~ ', false)').columns[0].values() -%}
+    {%- if touched | length == 0 -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set in_touched = key ~ " in (cast('" ~ touched | join("' as date), cast('")
+        ~ "' as date))" -%}
+    {%- do run_query('drop table if exists ' ~ kept) -%}
+    {%- do run_query(
+        'create table ' ~ kept ~ ' using parquet as select * from ' ~ relation
+        ~ ' where ' ~ in_touched ~ ' and not coalesce(' ~ predicate ~ ', false)') -%}
+    {%- set still_held = run_query(
+        'select distinct cast(' ~ key ~ ' as string) from ' ~ kept).columns[0].values() -%}
+    {%- do run_query('set spark.sql.sources.partitionOverwriteMode = dynamic') -%}
+    {%- do run_query('insert overwrite table ' ~ relation ~ ' partition (' ~ key
+        ~ ') select * from ' ~ kept) -%}
+    {%- set emptied = [] -%}
+    {%- for month in touched if month not in still_held -%}
+        {%- do run_query('alter table ' ~ relation ~ ' drop if exists partition ('
+            ~ key ~ " = '" ~ month ~ "')") -%}
+        {%- do emptied.append(month) -%}
+    {%- endfor -%}
+    {%- do run_query('drop table if exists ' ~ kept) -%}
+    {%- do log('activity_metrics: ' ~ relation.identifier ~ ': rewrote '
+        ~ (touched | length - emptied | length) ~ ' month partition(s), dropped '
+        ~ (emptied | length) ~ ' left empty', info=true) -%}
     {{- return('') -}}
 {% endmacro %}
 

@@ -90,10 +90,26 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
     nightly.dbt([*BUILD_WITHOUT_TESTS], {"activity__as_of_date": first.isoformat()})
     state = arrived_by(tables, cutoff(end), delay)
     nightly.load(state)
+    files_before = files_by_month(nightly, "fct_user_days")
     result = nightly.build(end)  # with dbt's tests: the invariants on Spark
     assert "incremental model" in result.stdout  # the second night ran incrementally
     assert "PASS=" in result.stdout and " test " in result.stdout
     assert_matches_reference(nightly, state, end, "UTC")
+    # the user-day fact is partitioned by month on Spark, and the night rewrote only the
+    # months it wrote rows into: every other month's files are the ones it had before
+    files_after = files_by_month(nightly, "fct_user_days")
+    ((stamp,),) = nightly.query(f"select max(dbt_loaded_at) from {nightly.schema}.fct_user_days")
+    written = {
+        month
+        for (month,) in nightly.query(
+            f"select distinct cast(activity_month as string) from {nightly.schema}."
+            f"fct_user_days where dbt_loaded_at = timestamp'{stamp}'"
+        )
+    }
+    untouched = set(files_before) - written
+    assert untouched and written, (sorted(files_before), sorted(written))
+    assert {m: files_after[m] for m in untouched} == {m: files_before[m] for m in untouched}
+    assert any(files_after.get(m) != files_before[m] for m in written & set(files_before))
     ((late,),) = nightly.query(
         f"select count(*) from {nightly.schema}.int_activity_events_classified "
         f"where activity_date <= date'{first.isoformat()}' "
@@ -101,6 +117,28 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
         f"from {nightly.schema}.int_activity_events_classified)"
     )
     assert late > 0, "the second night saw no late row of an earlier day"
+
+    # a month emptied upstream: every user active in the first month is flagged test, so
+    # that month's partition loses every row. A dynamic partition overwrite leaves a
+    # partition it writes no row into as it was: the rewrite drops it instead
+    first_month = min(files_after)
+    flagged_users = {
+        user_id
+        for (user_id,) in nightly.query(
+            f"select distinct user_id from {nightly.schema}.fct_user_days "
+            f"where activity_month = date'{first_month}'"
+        )
+    }
+    users = dict(state["users"])
+    is_test, null = users["is_test"]
+    users["is_test"] = (is_test | np.isin(users["id"][0], list(flagged_users)), null)
+    flagged = {**state, "users": users}
+    nightly.load({"users": users})
+    nightly.dbt([*BUILD_WITHOUT_TESTS], {"activity__as_of_date": end.isoformat()})
+    assert first_month not in files_by_month(nightly, "fct_user_days")
+    partitions = nightly.query(f"show partitions {nightly.schema}.fct_user_days")
+    assert not any(first_month in row[0] for row in partitions), partitions
+    assert_matches_reference(nightly, flagged, end, "UTC")
 
     # the CLI reads the marts on Spark like on the other engines
     from activity_metrics import cli
@@ -113,6 +151,17 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
         f"where date_day = date'{end.isoformat()}'"
     )
     assert f'"dau": {dau}' in shown, shown[-800:]
+
+
+def files_by_month(warehouse, table: str) -> dict[str, set[str]]:
+    """The Parquet files of each month partition of a table."""
+    found: dict[str, set[str]] = {}
+    for month, path in warehouse.query(
+        f"select distinct cast(activity_month as string), input_file_name() "
+        f"from {warehouse.schema}.{table}"
+    ):
+        found.setdefault(month, set()).add(path)
+    return found
 
 
 def test_spark_without_java_is_one_line(tmp_path):

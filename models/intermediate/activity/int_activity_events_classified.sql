@@ -4,6 +4,7 @@
         unique_key=['source_name', 'source_row_id'],
         incremental_strategy='delete+insert',
         post_hook="{{ activity_metrics.drop_scratch_tables() }}",
+        partition_by=activity_metrics.month_partition_by(),
         on_schema_change='fail',
         indexes=[
             {'columns': ['source_name', 'source_row_id']},
@@ -106,4 +107,6 @@ final as (
 
 )
 
-select * from final
+-- on Spark, with the month partition key (activity_month)
+select *{{ activity_metrics.month_partition_column('activity_date') }}
+from final

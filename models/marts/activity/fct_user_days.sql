@@ -5,6 +5,7 @@
         materialized='incremental',
         incremental_strategy='append',
         pre_hook="{{ activity_metrics.delete_rewritten_user_days() }}",
+        partition_by=activity_metrics.month_partition_by(),
         on_schema_change='fail',
         indexes=[
             {'columns': ['activity_date']},
@@ -134,4 +135,6 @@ final as (
 
 )
 
-select * from final
+-- on Spark, with the month partition key (activity_month)
+select *{{ activity_metrics.month_partition_column('activity_date') }}
+from final
