@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 
@@ -134,6 +135,9 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
     users["is_test"] = (is_test | np.isin(users["id"][0], list(flagged_users)), null)
     flagged = {**state, "users": users}
     nightly.load({"users": users})
+    # that night is killed (SIGKILL) right after the fact's partition rewrite, before it
+    # appends the rewritten user-days; the next night finishes it
+    killed_after_the_rewrite(nightly, end, "fct_user_days")
     nightly.dbt([*BUILD_WITHOUT_TESTS], {"activity__as_of_date": end.isoformat()})
     assert first_month not in files_by_month(nightly, "fct_user_days")
     partitions = nightly.query(f"show partitions {nightly.schema}.fct_user_days")
@@ -151,6 +155,40 @@ def test_spark_matches_reference_in_far_zone_and_nightly(make_warehouse, spark_d
         f"where date_day = date'{end.isoformat()}'"
     )
     assert f'"dau": {dau}' in shown, shown[-800:]
+
+
+def killed_after_the_rewrite(warehouse, as_of: dt.date, model: str) -> None:
+    """A nightly in a dbt child process (this process's JVM let go first: one process at
+    a time opens the metastore), killed with SIGKILL as soon as `model`'s delete has
+    rewritten its month partitions (the line the rewrite logs), before its insert."""
+    from activity_metrics import spark
+    from activity_metrics.dbt_runner import dbt_command
+
+    spark.release_spark()
+    command = dbt_command(
+        [*BUILD_WITHOUT_TESTS, "--no-use-colors"],
+        "spark",
+        {"activity__as_of_date": as_of.isoformat()},
+    )
+    proc = subprocess.Popen(
+        command,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **warehouse.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen = []
+    try:
+        for line in proc.stdout:
+            seen.append(line)
+            if f"activity_metrics: {model}: rewrote" in line:
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert seen and f"activity_metrics: {model}: rewrote" in seen[-1], "".join(seen[-30:])
 
 
 def files_by_month(warehouse, table: str) -> dict[str, set[str]]:
