@@ -165,8 +165,9 @@ def killed_after_the_rewrite(warehouse, as_of: dt.date, model: str) -> None:
     from activity_metrics.dbt_runner import dbt_command
 
     spark.release_spark()
+    # the nodes a nightly runs before `model` (its ancestors): the state the kill leaves
     command = dbt_command(
-        [*BUILD_WITHOUT_TESTS, "--no-use-colors"],
+        [*BUILD_WITHOUT_TESTS, "--select", f"+{model}", "--no-use-colors"],
         "spark",
         {"activity__as_of_date": as_of.isoformat()},
     )
