@@ -15,7 +15,11 @@ from conftest import run_results
 
 from activity_metrics.generator import GeneratorConfig, generate, with_feed_fault
 
-END = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+# A fixed calendar (the day these checks were first measured), never "yesterday": the
+# false-alarm count is a draw of random data and moved with the date. With data ending
+# 2026-12-06, seed 42 drew one Friday of conversions 40% above its weekday (158 vs ~110),
+# which the counted and the loaded monitors both flag: 2 alarms (BENCHMARKS.md).
+END = dt.date(2026, 12, 2)
 
 
 def flagged(warehouse, under_test_only=True):
