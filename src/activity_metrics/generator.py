@@ -18,6 +18,9 @@ import pyarrow as pa
 from .config import cooldown
 
 US_PER_DAY = 86_400_000_000
+# text columns as NumPy's variable-width strings: 16 bytes a value (short ones inline),
+# a quarter of a fixed-width "<U16", and Arrow reads them without a Python object each
+STRING = np.dtypes.StringDType()
 # 1900-01-01 and 9999-12-30 in microseconds since the epoch (implausible dirty rows)
 IMPLAUSIBLE_US = (
     (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * US_PER_DAY,
@@ -103,7 +106,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("operation_name", "str"),
     ],
 }
-UNKNOWN_EVENT_TYPES = np.array(["biometric_unlock", "webhook_callback"])
+UNKNOWN_EVENT_TYPES = np.array(["biometric_unlock", "webhook_callback"], dtype=STRING)
 
 Column = tuple[np.ndarray, np.ndarray | None]  # values, null mask (None: no nulls)
 Table = dict[str, Column]
@@ -309,7 +312,7 @@ def _time_of_day_us(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _pick(rng: np.random.Generator, values: list[str], n: int) -> np.ndarray:
-    return np.array(values)[rng.integers(0, len(values), n)]
+    return np.array(values, dtype=STRING)[rng.integers(0, len(values), n)]
 
 
 def _ids(n: int) -> np.ndarray:
@@ -404,7 +407,7 @@ def accounts_table(rng: np.random.Generator, users: Users, period: Period) -> Ta
     user = np.concatenate([users.ids, users.ids[biz]])
     later = (rng.exponential(30, int(biz.sum())) * US_PER_DAY).astype(np.int64)
     ts = np.concatenate([users.created_us, users.created_us[biz] + later])
-    account_type = np.array(["personal"] * n_users + ["business"] * int(biz.sum()))
+    account_type = np.repeat(np.array(["personal", "business"], dtype=STRING), [n_users, biz.sum()])
     opened = ts < period.end_us
     return {
         "id": (_ids(int(opened.sum())), None),
@@ -454,8 +457,10 @@ def touch_log(rng, config, period, user_days, session_only, mutations, touch_sta
     t_ts = np.concatenate([login_ts, *(mt for _, mt in tracked)])
     t_type = np.concatenate(
         [
-            np.where(rng.random(n_login) < 0.8, "login", "session_recovery"),
-            np.full(t_user.size - n_login, "mutation"),
+            np.array(["login", "session_recovery"], dtype=STRING)[
+                (rng.random(n_login) >= 0.8).astype(np.intp)
+            ],
+            np.full(t_user.size - n_login, "mutation", dtype=STRING),
         ]
     )
     in_period = (t_ts >= touch_start) & (t_ts < period.end_us)
@@ -474,7 +479,7 @@ def touch_log(rng, config, period, user_days, session_only, mutations, touch_sta
     t_ts = np.concatenate([t_ts, t_ts[reads] + 1_000_000])
     t_type = np.concatenate([t_type, _pick(rng, ["query", "page_view"], int(reads.sum()))])
     operations = ["sendMoney", "payMerchant", "convert", "createTrade", "sendMessage"]
-    op = np.where(t_type == "mutation", _pick(rng, operations, t_type.size), "")
+    op = np.where(t_type == "mutation", _pick(rng, operations, t_type.size), "").astype(STRING)
     table = {
         "id": (_ids(t_user.size), None),
         "user_id": (t_user, None),
@@ -672,12 +677,12 @@ def _add_dirty_rows(rng, tables, rate, n_users, end_us):
         table[actor] = (actor_vals, actor_mask)
         table[ts_col] = (ts_vals, ts_mask)
         if name == "activity_touches":
-            types = table["event_type"][0].astype(object)
+            types = table["event_type"][0].copy()
             unknown_type = rng.random(n) < rate
             types[unknown_type] = UNKNOWN_EVENT_TYPES[
                 rng.integers(0, UNKNOWN_EVENT_TYPES.size, int(unknown_type.sum()))
             ]
-            table["event_type"] = (types.astype(str), None)
+            table["event_type"] = (types, None)
 
 
 def to_arrow(name: str, table: Table) -> pa.Table:
@@ -700,3 +705,17 @@ def to_arrow(name: str, table: Table) -> pa.Table:
 def arrow_tables(tables: dict[str, Table]) -> dict[str, pa.Table]:
     """The generated tables as Arrow, what an engine writes (engines.Engine.write_tables)."""
     return {name: to_arrow(name, table) for name, table in tables.items()}
+
+
+class ArrowOneByOne:
+    """The generated tables as Arrow for an engine's write_tables, converted one at a
+    time as the engine reads them and each let go of (taken out of `tables`) once
+    converted: at size L two whole copies of the raw data do not fit in memory."""
+
+    def __init__(self, tables: dict[str, Table]):
+        self._tables = tables
+
+    def items(self):
+        while self._tables:
+            name = next(iter(self._tables))
+            yield name, to_arrow(name, self._tables.pop(name))

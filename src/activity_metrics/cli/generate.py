@@ -12,7 +12,7 @@ from .common import _command, _date, _positive
 def cmd_generate(args, settings: Settings) -> int:
     from rich.progress import Progress
 
-    from ..generator import GeneratorConfig, arrow_tables, generate
+    from ..generator import ArrowOneByOne, GeneratorConfig, generate
 
     identifier("--schema (or $ACTIVITY_SOURCE_SCHEMA)", args.schema)
     for option, value, low, high in (
@@ -38,7 +38,7 @@ def cmd_generate(args, settings: Settings) -> int:
         def step(name, rows):
             progress.update(task, advance=1, description=f"loaded {name} ({rows:,} rows)")
 
-        rows = settings.engine.write_tables(arrow_tables(tables), args.schema, step)
+        rows = settings.engine.write_tables(ArrowOneByOne(tables), args.schema, step)
     print(
         f"wrote {rows:,} raw rows for {args.users:,} users x {args.days} days "
         f"(seed {args.seed}, through {config.resolved_end_date()}) "
