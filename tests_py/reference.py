@@ -15,12 +15,16 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _rows(table, columns):
+    """The rows as dicts of Python values (None where masked)."""
+    as_lists = {
+        col: (values.tolist(), None if mask is None else mask.tolist())
+        for col, (values, mask) in ((col, table[col]) for col in columns)
+    }
     out = []
     for i in range(table["id"][0].size):
         row = {}
-        for col in columns:
-            values, mask = table[col]
-            row[col] = None if mask is not None and mask[i] else values[i].item()
+        for col, (values, mask) in as_lists.items():
+            row[col] = None if mask is not None and mask[i] else values[i]
         out.append(row)
     return out
 

@@ -2,8 +2,8 @@
 the first generated day. One step per function (users, user-days, actions, each table), the
 transactional tables driven by one spec (SOURCES).
 
-Vectorised with numpy; returns the tables (`arrow_tables` as Arrow) and writes nothing:
-an engine (activity_metrics.engines) loads them.
+Vectorised with numpy; returns the tables (`ArrowOneByOne` hands them to an engine as Arrow)
+and writes nothing: an engine (activity_metrics.engines) loads them.
 """
 
 from __future__ import annotations
@@ -702,18 +702,14 @@ def to_arrow(name: str, table: Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def arrow_tables(tables: dict[str, Table]) -> dict[str, pa.Table]:
-    """The generated tables as Arrow, what an engine writes (engines.Engine.write_tables)."""
-    return {name: to_arrow(name, table) for name, table in tables.items()}
-
-
 class ArrowOneByOne:
     """The generated tables as Arrow for an engine's write_tables, converted one at a
-    time as the engine reads them and each let go of (taken out of `tables`) once
-    converted: at size L two whole copies of the raw data do not fit in memory."""
+    time as the engine reads them and each let go of once written (a caller that keeps
+    no reference of its own to `tables` frees them as they go): at size L two whole
+    copies of the raw data do not fit in memory."""
 
     def __init__(self, tables: dict[str, Table]):
-        self._tables = tables
+        self._tables = dict(tables)
 
     def items(self):
         while self._tables:

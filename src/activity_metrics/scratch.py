@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 
-from .generator import Table, arrow_tables
+from .generator import ArrowOneByOne, Table
 from .warehouse import Settings, environment, warehouse_env
 
 
@@ -49,7 +49,7 @@ class ScratchWarehouse:
     def load(self, tables: dict[str, Table], append: bool = False) -> None:
         """Write the raw tables (append: add the rows, as an app's inserts would)."""
         with self.session() as engine:
-            engine.write_tables(arrow_tables(tables), self.raw_schema, append=append)
+            engine.write_tables(ArrowOneByOne(tables), self.raw_schema, append=append)
 
     def query(self, sql: str) -> list[tuple]:
         """The rows of one statement (none for a statement that returns none)."""

@@ -32,13 +32,13 @@ def cmd_generate(args, settings: Settings) -> int:
     )
     with Progress(transient=True) as progress:
         task = progress.add_task("generating", total=12)
-        tables = generate(config)
+        tables = ArrowOneByOne(generate(config))  # the only reference: freed as written
         progress.advance(task)
 
         def step(name, rows):
             progress.update(task, advance=1, description=f"loaded {name} ({rows:,} rows)")
 
-        rows = settings.engine.write_tables(ArrowOneByOne(tables), args.schema, step)
+        rows = settings.engine.write_tables(tables, args.schema, step)
     print(
         f"wrote {rows:,} raw rows for {args.users:,} users x {args.days} days "
         f"(seed {args.seed}, through {config.resolved_end_date()}) "
