@@ -68,8 +68,11 @@ dbt-both: install
 	  echo "PostgreSQL unreachable at $${ACTIVITY_POSTGRES_HOST:-127.0.0.1}:$${ACTIVITY_POSTGRES_PORT:-5432}: skipping its dbt build (set CI=true to make this fail)"; \
 	fi
 
+# a worker per core (PYTEST_WORKERS=1 for one process), whole modules to each, the
+# longest first (tests_py/conftest.py)
+PYTEST_WORKERS ?= auto
 pytest: install install-spark browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The docs site (metric definitions, lineage, exposures) as one static page, built against
 # the demo warehouse when it exists (column types come from it).

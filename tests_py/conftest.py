@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import signal
+import subprocess
 import uuid
 
 import pytest
@@ -15,9 +18,46 @@ from activity_metrics.scratch import ScratchWarehouse
 from activity_metrics.warehouse import (
     Settings,
     WarehouseError,
+    dbt_target_dir,
     environment,
     project_dir,
 )
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs a worker per core), each worker's dbt writes
+    its artifacts (manifest, run results, partial parse) and logs apart: dbt runs in
+    the same project at once would overwrite one another's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["DBT_TARGET_PATH"] = os.path.join(project_dir(), "target", f"pytest_{worker}")
+        os.environ["DBT_LOG_PATH"] = os.path.join(project_dir(), "logs", f"pytest_{worker}")
+
+
+# The modules that cost the most, first: `make test` hands whole modules to its workers
+# (--dist loadfile, in this order), so the long ones start at once and the short ones
+# fill in behind them (durations: `pytest --durations`, docs/tests.md)
+LONGEST_FIRST = (
+    "test_spark.py",
+    "test_incremental.py",
+    "test_cli.py",
+    "test_dashboard.py",
+    "test_monitors.py",
+    "test_faults.py",
+    "test_metrics_exact.py",
+    "test_docs.py",
+    "test_anomalies.py",
+    "test_dagster.py",
+    "test_bench.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
 
 
 def postgres_or_skip() -> Settings:
@@ -123,5 +163,37 @@ def small_dataset(seed: int, users: int, days: int, end: dt.date, dirty_rate=0.0
 
 
 def run_results(path=None):
-    with open(path or os.path.join(project_dir(), "target", "run_results.json")) as fh:
+    with open(path or os.path.join(dbt_target_dir(), "run_results.json")) as fh:
         return json.load(fh)["results"]
+
+
+@contextlib.contextmanager
+def dbt_child(command, env):
+    """A dbt run in a child process leading a session of its own, its output read line
+    by line (`read_until`); SIGKILLed with its whole process group on leaving the block
+    when still running: what a killed scheduler or an OOM kill leaves behind."""
+    proc = subprocess.Popen(
+        command,
+        cwd=project_dir(),
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def read_until(proc, marker) -> list[str]:
+    """The child's output lines up to and including the first for which `marker` holds."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if marker(line):
+            break
+    return seen

@@ -574,9 +574,9 @@ def test_a_nightly_given_its_date_by_the_environment_keeps_the_parsed_project(ma
     # environment variables changed): it is read only when the run executes
     import msgpack
 
-    from activity_metrics.warehouse import project_dir
+    from activity_metrics.warehouse import dbt_target_dir
 
-    with open(os.path.join(project_dir(), "target", "partial_parse.msgpack"), "rb") as fh:
+    with open(os.path.join(dbt_target_dir(), "partial_parse.msgpack"), "rb") as fh:
         state = msgpack.unpackb(fh.read(), raw=False, strict_map_key=False)
     assert "ACTIVITY_AS_OF_DATE" not in state["env_vars"], state["env_vars"]
     bad = run_dbt(

@@ -240,8 +240,7 @@ def test_dashboards_render_the_published_numbers(make_warehouse, monkeypatch, tm
             )
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        manage.stop(server)
     assert all("scarf" in url for url in blocked), blocked
 
 

@@ -42,7 +42,21 @@ def docs_warehouse(tmp_path_factory):
     )
     assert result.returncode == 0
     warehouse.target_path = target_path
+    warehouse.mf_project = metricflow_project(target_path, tmp_path_factory.mktemp("mf"))
     return warehouse
+
+
+def metricflow_project(target_path: str, folder) -> str:
+    """The project as MetricFlow's `mf` reads it, with this warehouse's semantic manifest:
+    `mf` reads target/semantic_manifest.json under the project it runs in, whatever
+    dbt's target path (the manifest names the schemas; other tests' dbt runs write
+    theirs elsewhere). Every entry of the project linked, and a target/ of its own."""
+    for name in os.listdir(PROJECT_DIR):
+        if name != "target":
+            os.symlink(os.path.join(PROJECT_DIR, name), folder / name)
+    os.mkdir(folder / "target")
+    shutil.copy(os.path.join(target_path, "semantic_manifest.json"), folder / "target")
+    return str(folder)
 
 
 def load(path):
@@ -297,7 +311,7 @@ def mf(args, warehouse):
     env = {**os.environ, **warehouse.env, "DBT_PROFILES_DIR": profiles_dir()}
     return subprocess.run(
         [os.path.join(BIN, "mf"), *args],
-        cwd=PROJECT_DIR,
+        cwd=warehouse.mf_project,
         env=env,
         capture_output=True,
         text=True,

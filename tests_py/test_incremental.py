@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import signal
-import subprocess
 import time
 
 import numpy as np
 import pytest
-from conftest import run_results, small_dataset
+from conftest import dbt_child, read_until, run_results, small_dataset
 from reference import reference_activity
 from test_metrics_exact import assert_matches_reference
 
@@ -286,36 +283,18 @@ def killed_build(warehouse, as_of: dt.date, model: str, terminate_backend=False)
         holder = warehouse.settings.connect_postgres()
         with holder.cursor() as cur:  # psycopg2 opens the transaction; held until rollback
             cur.execute(f"lock table {warehouse.schema}.{model} in share mode")
-    proc = subprocess.Popen(
-        command,
-        cwd=PROJECT_DIR,
-        env={**os.environ, **warehouse.env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    seen = []
-    try:
-        for line in proc.stdout:
-            seen.append(line)
-            if "START" in line and f".{model} " in line:
-                break
-        if terminate_backend:
-            terminated = terminate_waiting_run(warehouse, model, proc, seen)
-            seen.extend(proc.stdout)  # dbt goes on without them, failing what they ran
-            proc.wait()
-            assert terminated > 0, "".join(seen[-20:])
-        else:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    finally:
-        if holder is not None:
-            holder.rollback()
-            holder.close()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with dbt_child(command, warehouse.env) as proc:
+        try:
+            seen = read_until(proc, lambda line: "START" in line and f".{model} " in line)
+            if terminate_backend:
+                terminated = terminate_waiting_run(warehouse, model, proc, seen)
+                seen.extend(proc.stdout)  # dbt goes on without them, failing what they ran
+                proc.wait()
+                assert terminated > 0, "".join(seen[-20:])
+        finally:
+            if holder is not None:
+                holder.rollback()
+                holder.close()
     assert any(f".{model} " in line for line in seen), "".join(seen[-20:])
 
 

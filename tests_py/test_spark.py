@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
 
 import numpy as np
 import pytest
-from conftest import small_dataset
+from conftest import dbt_child, read_until, small_dataset
 from test_incremental import cutoff, late_arrivals
 from test_metrics_exact import assert_matches_reference
 
@@ -171,24 +170,8 @@ def killed_after_the_rewrite(warehouse, as_of: dt.date, model: str) -> None:
         "spark",
         {"activity__as_of_date": as_of.isoformat()},
     )
-    proc = subprocess.Popen(
-        command,
-        cwd=PROJECT_DIR,
-        env={**os.environ, **warehouse.env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    seen = []
-    try:
-        for line in proc.stdout:
-            seen.append(line)
-            if f"activity_metrics: {model}: rewrote" in line:
-                break
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    with dbt_child(command, warehouse.env) as proc:
+        seen = read_until(proc, lambda line: f"activity_metrics: {model}: rewrote" in line)
     assert seen and f"activity_metrics: {model}: rewrote" in seen[-1], "".join(seen[-30:])
 
 

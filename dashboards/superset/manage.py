@@ -199,6 +199,17 @@ def dashboards() -> list[tuple[str, str]]:
     return found
 
 
+def stop(proc: subprocess.Popen, grace_seconds: float = 30) -> None:
+    """Stop the server: SIGTERM, then SIGKILL if it has not exited within the grace
+    period (its worker threads can hold it on a busy machine)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def serve(home: str, port: int, background: bool = False):
     command = [superset_bin(), "run", "-h", "127.0.0.1", "-p", str(port), "--with-threads"]
     log_path = os.path.join(home, "server.log")
@@ -217,7 +228,7 @@ def serve(home: str, port: int, background: bool = False):
         except OSError:
             time.sleep(1)
     else:
-        proc.terminate()
+        stop(proc)
         raise DashboardError(f"Superset did not answer on port {port} within 120 s")
     if background:
         return proc
@@ -228,7 +239,7 @@ def serve(home: str, port: int, background: bool = False):
     try:
         proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
+        stop(proc)
     return proc
 
 

@@ -21,6 +21,12 @@ def project_dir() -> str:
     return os.path.abspath(os.environ.get("ACTIVITY_PROJECT_DIR") or _DEFAULT_PROJECT_DIR)
 
 
+def dbt_target_dir() -> str:
+    """Where dbt writes its artifacts (manifest, run results, partial parse): as dbt
+    reads it, $DBT_TARGET_PATH (relative to the project) when set, else target/."""
+    return os.path.join(project_dir(), os.environ.get("DBT_TARGET_PATH") or "target")
+
+
 def checked_project_dir() -> str:
     """project_dir(), or a clear error when it holds no dbt project."""
     path = project_dir()

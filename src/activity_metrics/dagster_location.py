@@ -32,7 +32,7 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from .config import project_dir
+from .config import dbt_target_dir, project_dir
 from .dbt_runner import profiles_dir
 
 TARGET = os.environ.get("ACTIVITY_TARGET", "duckdb")
@@ -47,7 +47,13 @@ SNAPSHOT_MAX_AGE = dt.timedelta(hours=int(os.environ.get("ACTIVITY_FRESHNESS_HOU
 # `.venv/bin/dagster dev ...` from a shell without the venv activated)
 DBT_EXECUTABLE = os.path.join(os.path.dirname(sys.executable), "dbt")
 
-project = DbtProject(project_dir=project_dir(), profiles_dir=profiles_dir(), target=TARGET)
+# dbt's artifacts where dbt writes them ($DBT_TARGET_PATH, else target/)
+project = DbtProject(
+    project_dir=project_dir(),
+    target_path=dbt_target_dir(),
+    profiles_dir=profiles_dir(),
+    target=TARGET,
+)
 
 
 def dbt_resource() -> DbtCliResource:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from .warehouse import checked_project_dir, project_dir
+from .warehouse import checked_project_dir, dbt_target_dir, project_dir
 
 
 def profiles_dir() -> str:
@@ -165,7 +165,7 @@ def _show_progress(proc: subprocess.Popen, label: str) -> None:
 def read_run_results(since: float | None = None) -> list[dict]:
     """The node results of the last dbt run; with `since` (a time.time()), only when
     that run wrote them after it."""
-    path = os.path.join(project_dir(), "target", "run_results.json")
+    path = os.path.join(dbt_target_dir(), "run_results.json")
     try:
         if since is not None and os.path.getmtime(path) < since:
             return []
@@ -185,8 +185,8 @@ TEST_ROLES = ("coverage", "unclassified_types", "reconciliation", "restatement",
 
 def read_test_roles(manifest_path: str | None = None) -> dict[str, str]:
     """unique_id -> the role declared in the test's meta, from the last parse's manifest
-    (default: the project's target/manifest.json)."""
-    path = manifest_path or os.path.join(project_dir(), "target", "manifest.json")
+    (default: the manifest in dbt's target directory)."""
+    path = manifest_path or os.path.join(dbt_target_dir(), "manifest.json")
     try:
         with open(path) as fh:
             nodes = json.load(fh)["nodes"]

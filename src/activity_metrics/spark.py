@@ -126,9 +126,13 @@ def release_spark() -> None:
     if gateway is not None:
         gateway.shutdown()
         proc = getattr(gateway, "proc", None)
-        if proc is not None:
+        if proc is not None:  # the JVM: SIGTERM, and SIGKILL when it hangs on to it
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     SparkContext._gateway = None
     SparkContext._jvm = None
 

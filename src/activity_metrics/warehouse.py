@@ -12,6 +12,7 @@ from .config import (  # noqa: F401 (the names the package has always imported f
     RunLocked,
     WarehouseError,
     checked_project_dir,
+    dbt_target_dir,
     env_identifier,
     environment,
     identifier,

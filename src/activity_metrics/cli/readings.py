@@ -12,10 +12,10 @@ from ..warehouse import Settings, WarehouseError
 
 def _test_descriptions() -> dict[str, str]:
     """Each test's description (what it checks, what to do), from dbt's manifest."""
-    from ..warehouse import project_dir
+    from ..warehouse import dbt_target_dir
 
     try:
-        with open(os.path.join(project_dir(), "target", "manifest.json")) as fh:
+        with open(os.path.join(dbt_target_dir(), "manifest.json")) as fh:
             nodes = json.load(fh)["nodes"]
     except (OSError, ValueError, KeyError):
         return {}
