@@ -36,6 +36,7 @@ import time
 
 from ..generator import ACTIVITY_TABLES, US_PER_DAY, GeneratorConfig, arrival_times, generate
 from ..warehouse import Settings, WarehouseError, project_dir
+from . import curve
 from .contenders import (
     ENGAGEMENT_NODES,
     SEGMENT_DIMENSIONS,
@@ -77,8 +78,12 @@ def history_slice(tables, first_day: dt.date, before_day: dt.date | None = None,
             keep = (arrival >= start_us) | (null if null is not None else False)
             if before_day is not None:
                 keep &= arrival < (before_day - epoch).days * US_PER_DAY
+        # the tables are in arrival order: a history up to a day is most often a first
+        # part of each, taken as a view (no copy: at size L a copy does not fit)
+        kept = int(keep.sum())
+        part = slice(0, kept) if keep[:kept].all() else keep
         out[name] = {
-            col: (vals[keep], None if m is None else m[keep])
+            col: (vals[part], None if m is None else m[part])
             for col, (vals, m) in tables[name].items()
         }
     return out
@@ -139,6 +144,8 @@ class EngineBench:
                 continue  # only the nightly part compares histories
             if self.size == "XS" and label not in (HISTORY_LABELS[0], HISTORY_LABELS[-1]):
                 continue  # the smoke size needs the two ends of the ratio only
+            if self.size == "L" and label != HISTORY_LABELS[-1]:
+                continue  # size L: the nightly on its whole history (the ratio is size M's)
             warehouse = BenchWarehouse(self.target, f"{self.size.lower()}_{label}")
             first_day = self.end - dt.timedelta(days=history_days - 1)
             sliced = history_slice(self.tables, first_day, before_day=self.first_new_day)
@@ -664,6 +671,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", default=None, help="the report (default: BENCHMARKS.md of the project)"
     )
+    parser.add_argument(
+        "--curve",
+        default=None,
+        help="where the cost curve's points (curve.json) and image (curve.svg) are kept "
+        "(default: docs/benchmarks of the project)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark warehouses")
     parser.add_argument(
         "--parts",
@@ -722,4 +735,8 @@ def run(args: argparse.Namespace) -> int:
     with open(output, "w") as fh:
         fh.write(header + report + kept)
     print(f"written to {output}")
+    curve_dir = args.curve or os.path.join(project_dir(), "docs", "benchmarks")
+    points = curve.record(outcomes, curve_dir, dt.date.today().isoformat())
+    curve.draw(points, os.path.join(curve_dir, "curve.svg"))
+    print(f"the cost curve ({len(points)} engine and size points): {curve_dir}/curve.svg")
     return 0
