@@ -13,7 +13,7 @@ from html import escape
 # what the curve shows, of the contenders the bench times
 SERIES = {"full build": "full build", "nightly, 1y history": "nightly after one day"}
 COLOURS = {"duckdb": "#1f6fb4", "postgres": "#c8532a", "spark": "#2e8b57"}
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 760, 440, 70, 170, 40, 50
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 860, 440, 70, 250, 40, 50
 
 
 def record(outcomes: list[dict], directory: str, when: str) -> dict:
